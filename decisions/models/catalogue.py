@@ -1,0 +1,495 @@
+"""The catalogue: reference knowledge drawn from the seed documents.
+
+Loaded from ``fixtures/`` and edited by staff in Django admin. Validation lives
+here (field validators and ``clean()``) so admin forms and ``loaddata`` (see
+``decisions/management/commands/loaddata.py``) reject a bad row with the same
+message.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+SLUG_LOCKED = _("This slug is already used by stored answers or results and cannot change.")
+NOT_FINITE = _("Enter a finite number.")
+NEGATIVE_WEIGHT = _("A weight cannot be negative.")
+TOO_FEW_OPTIONS = _("A question needs at least two answer options.")
+MAX_OPTION_SCORE = Decimal(10)
+
+
+def validate_finite(value: Any) -> None:
+    """Reject NaN and infinities, which a Decimal or float field would otherwise accept."""
+    try:
+        finite = math.isfinite(value)
+    except (TypeError, ValueError):
+        finite = False
+    if not finite:
+        raise ValidationError(NOT_FINITE, code="not_finite")
+
+
+class Office(models.TextChoices):
+    FRONT = "front", _("Front office (customer-facing)")
+    BACK = "back", _("Back office (internal)")
+    NOT_APPLICABLE = "n/a", _("Not an office split")
+
+
+class SlugLockedModel(models.Model):
+    """A catalogue row whose slug others refer to: once used, it never changes."""
+
+    class Meta:
+        abstract = True
+
+    def is_used(self) -> bool:
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None:
+            return
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        if stored is not None and stored != self.slug and self.is_used():
+            raise ValidationError({"slug": SLUG_LOCKED}, code="slug_locked")
+
+
+class Source(models.Model):
+    """A source document the catalogue's facts are drawn from."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    publisher = models.CharField(_("publisher"), max_length=120, blank=True)
+    file_name = models.CharField(
+        _("document file"), max_length=120, help_text=_("File name under shared/seeds/.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("source document")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SourcingModel(SlugLockedModel):
+    """BPO, KPO, LPO (KPO's legal specialisation) or keeping the work in-house."""
+
+    slug = models.SlugField(_("code"), max_length=30, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=12)
+    name = models.CharField(_("name"), max_length=100)
+    definition = models.TextField(_("definition"))
+    specialises = models.ForeignKey(
+        "self",
+        verbose_name=_("specialisation of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="specialisations",
+        help_text=_("LPO is KPO's specialisation for legal work."),
+    )
+    is_scored = models.BooleanField(
+        _("competes in scoring"),
+        default=True,
+        help_text=_(
+            "Scored models compete in the recommendation; a specialisation (LPO) is named "
+            "when its parent wins for a function of its field."
+        ),
+    )
+    is_outsourced = models.BooleanField(_("outsourced"), default=True)
+    contract_shape = models.TextField(_("contract shape that usually suits it"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("sourcing model")
+
+    def __str__(self) -> str:
+        return self.abbreviation
+
+    def is_used(self) -> bool:
+        return (
+            self.recommended_for.exists()
+            or self.decided_for.exists()
+            or OptionScore.objects.filter(model=self).exists()
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.specialises_id is not None and self.specialises_id == self.pk:
+            raise ValidationError({"specialises": _("A model cannot specialise itself.")})
+
+
+class DeliveryOption(SlugLockedModel):
+    """How and where outsourced work is delivered (onshore, offshore, captive...)."""
+
+    class Kind(models.TextChoices):
+        LOCATION = "location", _("Delivery location")
+        STRUCTURE = "structure", _("Provider structure")
+        OFFICE = "office", _("Office")
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "order", "slug"]
+        verbose_name = _("delivery option")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_used(self) -> bool:
+        return self.providers.exists()
+
+
+class Activity(SlugLockedModel):
+    """An outsourceable business activity and the model it typically goes to."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"))
+    typical_model = models.ForeignKey(
+        SourcingModel,
+        verbose_name=_("typical model"),
+        on_delete=models.PROTECT,
+        related_name="typical_activities",
+    )
+    office = models.CharField(
+        _("office"), max_length=10, choices=Office.choices, default=Office.NOT_APPLICABLE
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_used(self) -> bool:
+        return self.function_assessments.exists()
+
+
+class Industry(models.Model):
+    """An industry where a sourcing model is common."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    typical_model = models.ForeignKey(
+        SourcingModel,
+        verbose_name=_("common with"),
+        on_delete=models.PROTECT,
+        related_name="industries",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["typical_model__order", "order", "name"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Benefit(models.Model):
+    """A benefit of outsourcing, with the models it applies to and any caveat."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"))
+    caveat = models.TextField(_("caveat"), blank=True)
+    sourcing_models = models.ManyToManyField(
+        SourcingModel, verbose_name=_("applies to"), blank=True, related_name="benefits"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("benefit")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Disagreement(models.Model):
+    """A point on which the source documents disagree; each reading is kept."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    topic = models.CharField(_("topic"), max_length=160)
+    summary = models.TextField(_("what it means for a decision"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("disagreement between sources")
+        verbose_name_plural = _("disagreements between sources")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class Reading(models.Model):
+    """One document's reading of a disputed point."""
+
+    disagreement = models.ForeignKey(
+        Disagreement, on_delete=models.CASCADE, related_name="readings"
+    )
+    statement = models.TextField(_("statement"))
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("reading")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.statement[:60]}"
+
+
+class Criterion(SlugLockedModel):
+    """A comparison criterion between BPO and KPO, weighted by staff."""
+
+    class Kind(models.TextChoices):
+        SCORED = "scored", _("Decides the model (scored)")
+        PROFILE = "profile", _("Refines the recommendation and shortlist (not scored)")
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        help_text=_("Reports, exports and tests refer to it; it cannot change once used."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    explanation = models.TextField(_("plain-language explanation"))
+    bpo_side = models.TextField(_("under BPO"))
+    kpo_side = models.TextField(_("under KPO"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCORED)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[validate_finite, MinValueValidator(Decimal(0), message=NEGATIVE_WEIGHT)],
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_used(self) -> bool:
+        from decisions.models.assessments import Answer
+
+        return Answer.objects.filter(question__criterion=self).exists()
+
+
+class Question(models.Model):
+    """What the manager is asked for a criterion."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.TextField(_("help for the manager"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion__order", "order", "pk"]
+        verbose_name = _("question")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def validate_options(self) -> None:
+        """A question must offer at least two answer options (checked after options are saved)."""
+        if self.pk is None or self.options.count() < 2:
+            raise ValidationError(TOO_FEW_OPTIONS, code="too_few_options")
+
+
+class AnswerOption(models.Model):
+    """An answer a manager can pick; scores toward each sourcing model."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("label"), max_length=200)
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("Stable short code, e.g. 'offshore'; profile questions use it."),
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("answer option")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="option_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class OptionScore(models.Model):
+    """How strongly an answer option points toward a sourcing model (0 to 10)."""
+
+    option = models.ForeignKey(AnswerOption, on_delete=models.CASCADE, related_name="scores")
+    model = models.ForeignKey(
+        SourcingModel,
+        verbose_name=_("sourcing model"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"is_scored": True},
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            validate_finite,
+            MinValueValidator(Decimal(0)),
+            MaxValueValidator(MAX_OPTION_SCORE),
+        ],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["model__order"]
+        verbose_name = _("option score")
+        constraints = [
+            models.UniqueConstraint(fields=["option", "model"], name="one_score_per_model"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=10),
+                name="option_score_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.score}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.model_id is not None and not self.model.is_scored:
+            raise ValidationError(
+                {"model": _("Only models that compete in scoring can receive a score.")}
+            )
+
+
+class Provider(models.Model):
+    """A provider profile. The shipped ones are samples: the documents name no real firm."""
+
+    class Pricing(models.TextChoices):
+        PER_FTE = "per-fte", _("Per full-time employee (FTE)")
+        PER_TRANSACTION = "per-transaction", _("Per transaction")
+        PER_OUTCOME = "per-outcome", _("Per outcome")
+
+    class Size(models.TextChoices):
+        SMALL = "small", _("Small (under 250 staff)")
+        MEDIUM = "medium", _("Medium (250 to 2,500 staff)")
+        LARGE = "large", _("Large (over 2,500 staff)")
+
+    class Structure(models.TextChoices):
+        INDEPENDENT = "independent", _("Independent firm")
+        CAPTIVE = "captive", _("Captive division of a parent company")
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    is_sample = models.BooleanField(
+        _("sample profile"), default=True, help_text=_("Illustrative, not a real firm.")
+    )
+    description = models.TextField(_("description"))
+    sourcing_models = models.ManyToManyField(
+        SourcingModel, verbose_name=_("models offered"), related_name="providers"
+    )
+    activities = models.ManyToManyField(
+        Activity, verbose_name=_("activities served"), related_name="providers", blank=True
+    )
+    delivery_options = models.ManyToManyField(
+        DeliveryOption,
+        verbose_name=_("delivery locations"),
+        related_name="providers",
+        blank=True,
+        limit_choices_to={"kind": "location"},
+    )
+    offices = models.CharField(
+        _("offices served"),
+        max_length=10,
+        choices=[("front", _("Front office")), ("back", _("Back office")), ("both", _("Both"))],
+        default="both",
+    )
+    structure = models.CharField(
+        _("structure"), max_length=20, choices=Structure.choices, default=Structure.INDEPENDENT
+    )
+    certifications = models.CharField(
+        _("certifications"), max_length=300, blank=True, help_text=_("Comma-separated.")
+    )
+    pricing_model = models.CharField(_("pricing model"), max_length=20, choices=Pricing.choices)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices)
+    headquarters = models.CharField(_("headquarters"), max_length=80, blank=True)
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("kind of provider described in"),
+        blank=True,
+        related_name="provider_profiles",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def certification_list(self) -> list[str]:
+        return [c.strip() for c in self.certifications.split(",") if c.strip()]
