@@ -1,0 +1,68 @@
+"""Shared pytest fixtures.
+
+The shipped catalogue (fixtures/catalogue.json) is loaded once into the test
+database, so every test sees the real criteria, questions and providers; each
+test's changes roll back.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's event loop + ORM
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loaddata", "catalogue", verbosity=0)
+
+
+@pytest.fixture
+def catalogue(db):
+    """Ensure the catalogue is present (transactional tests flush it) and return nothing."""
+    from decisions.models import Criterion
+
+    if not Criterion.objects.exists():
+        call_command("loaddata", "catalogue", verbosity=0)
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory(name="Acme Manufacturing")
+
+
+@pytest.fixture
+def manager(organization):
+    user = factories.UserFactory(username="manager")
+    factories.MembershipFactory(organization=organization, user=user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    user = factories.UserFactory(username="outsider")
+    factories.MembershipFactory(user=user)  # a member of some other organisation
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return factories.StaffFactory(username="staff")
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
