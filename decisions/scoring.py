@@ -28,8 +28,10 @@ and scores ``s_im`` (typically ``0..max_score``).
   weight is a pure rescaling and has no bounds). ``flips_to_*`` is the winner at the first
   weight outside the interval: at the bound itself when it is exclusive, otherwise just
   beyond it (the limit ``x -> bound``, ranking models by value then slope then order).
-* Robustness: ``change = min |bound - w_i| / w_i`` (absolute when ``w_i = 0``) is the
-  smallest relative weight change that flips the result; ``weakest`` is the criterion with
+* Robustness: ``change = min |bound - w_i| / w_i`` is the smallest relative weight change
+  that flips the result. For a zero weight (where any change is infinitely "relative") the
+  distance is measured against the mean weight ``W / n`` instead of being absolute, so that
+  ``change`` stays invariant under scaling all weights. ``weakest`` is the criterion with
   the smallest such change (ties by input order), or ``None`` if no weight change flips it.
 """
 
@@ -223,7 +225,9 @@ def score(
 
     sens: list[tuple[Sensitivity, Fraction | None]] = []
     for i, c in enumerate(criteria):
-        sens.append(_sensitivity(c.slug, weights[i], table[i], totals, total_w, win, models))
+        sens.append(
+            _sensitivity(c.slug, weights[i], table[i], totals, total_w, win, models, len(criteria))
+        )
     ranked = [(ch, i) for i, (_, ch) in enumerate(sens) if ch is not None]
     weakest = sens[min(ranked)[1]][0] if ranked else None
 
@@ -247,6 +251,7 @@ def _sensitivity(
     total_w: Fraction,
     win: int,
     models: Sequence[str],
+    n_criteria: int,
 ) -> tuple[Sensitivity, Fraction | None]:
     """Exact weight interval of one criterion keeping ``win`` the winner, plus its change."""
     lower: Fraction | None = None
@@ -283,7 +288,7 @@ def _sensitivity(
     below = None if lower is None else winner_at(lower, -1 if lower_inc else 0)
     above = None if upper is None else winner_at(upper, 1 if upper_inc else 0)
     dists = [abs(bound - w) for bound in (lower, upper) if bound is not None]
-    change = (min(dists) / w if w > 0 else min(dists)) if dists else None
+    change = min(dists) / (w if w > 0 else total_w / n_criteria) if dists else None
     result = Sensitivity(
         slug=slug,
         weight=float(w),

@@ -66,3 +66,46 @@ def manager_client(client, manager):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+def answer_all(function, user, choose=None):
+    """Answer every question of a function through the service (first option by default).
+
+    ``choose(question)`` returns the AnswerOption to pick.
+    """
+    from decisions import selectors, services
+
+    for question in selectors.questionnaire_questions():
+        option = choose(question) if choose else question.options.all()[0]
+        services.answer_save(function=function, question=question, option=option, user=user)
+    function.refresh_from_db()
+    return function
+
+
+def answer_archetype(function, user, archetype: str):
+    """Answer a function as one of decisions.demo_profiles.ARCHETYPES describes it."""
+    from decisions.demo_profiles import ARCHETYPES
+
+    codes = ARCHETYPES[archetype]
+
+    def choose(question):
+        code = codes[question.criterion.slug]
+        return next(o for o in question.options.all() if o.code == code)
+
+    return answer_all(function, user, choose)
+
+
+@pytest.fixture
+def assessment(manager, organization):
+    return factories.AssessmentFactory(organization=organization, owner=manager)
+
+
+@pytest.fixture
+def function(assessment):
+    return factories.FunctionAssessmentFactory(assessment=assessment, name="Payroll")
+
+
+@pytest.fixture
+def recommended_function(function, manager):
+    """A function answered completely (first option everywhere), so it has a result."""
+    return answer_all(function, manager)

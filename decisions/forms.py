@@ -1,0 +1,129 @@
+"""Forms: plain validation, rendered with crispy-forms (Bootstrap 5)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import (
+    Activity,
+    AnswerOption,
+    Organization,
+    Question,
+    SourcingModel,
+)
+from decisions.models.assessments import NAME_MAX, NOTE_MAX, REASON_MAX
+
+CUSTOM_FUNCTION_ROWS = 3
+
+
+class ActivityChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Activity) -> str:  # type: ignore[override]
+        return str(obj.name)
+
+
+class AssessmentCreateForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=NAME_MAX,
+        help_text=_("For example: “2027 sourcing review — operations”."),
+    )
+    activities = ActivityChoiceField(
+        label=_("Business functions from the catalogue"),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    request_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any):
+        kwargs.setdefault("initial", {}).setdefault("request_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["activities"].queryset = Activity.objects.select_related(  # type: ignore[attr-defined]
+            "typical_model"
+        ).order_by("typical_model__order", "order", "name")
+
+    def activity_groups(self) -> list[tuple[SourcingModel, list[Any]]]:
+        """The activity checkboxes grouped by the model they typically go to."""
+        groups: dict[int, tuple[SourcingModel, list[Any]]] = {}
+        field = self["activities"]
+        activities = {str(a.pk): a for a in self.fields["activities"].queryset}  # type: ignore[attr-defined]
+        for checkbox in field:
+            activity = activities[str(checkbox.data["value"])]
+            groups.setdefault(activity.typical_model_id, (activity.typical_model, []))[1].append(
+                (checkbox, activity)
+            )
+        return list(groups.values())
+
+
+class CustomFunctionForm(forms.Form):
+    name = forms.CharField(label=_("Function name"), max_length=NAME_MAX, required=False)
+    activity = forms.ModelChoiceField(
+        label=_("Closest catalogue activity"),
+        queryset=Activity.objects.order_by("name"),
+        required=False,
+        empty_label=_("— none —"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("activity") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the function a name, or clear the activity."))
+        return data
+
+
+CustomFunctionFormSet = forms.formset_factory(
+    CustomFunctionForm, extra=CUSTOM_FUNCTION_ROWS, max_num=20, validate_max=True
+)
+
+
+class StepForm(forms.Form):
+    """One questionnaire step: an option of this question, and an optional note."""
+
+    option = forms.ModelChoiceField(
+        label=_("Your answer"),
+        queryset=AnswerOption.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the answer that fits this function best."),
+            "invalid_choice": _("Choose one of the options offered for this question."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Anything the reader of the report should know about this answer."),
+    )
+
+    def __init__(self, *args: Any, question: Question, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        field = self.fields["option"]
+        field.queryset = question.options.all()  # type: ignore[attr-defined]
+        field.label = question.text
+
+
+class DecisionForm(forms.Form):
+    final_model = forms.ModelChoiceField(
+        label=_("Final decision"),
+        queryset=SourcingModel.objects.order_by("order", "slug"),
+        empty_label=None,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the decision differs from the recommendation."),
+    )

@@ -1,0 +1,306 @@
+"""Reads shared by views, reports and exports: scoped to the user, no N+1."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from decisions.models import (
+    Answer,
+    AnswerOption,
+    Assessment,
+    Criterion,
+    FunctionAssessment,
+    Organization,
+    Provider,
+    Question,
+    SourcingModel,
+)
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def organizations_for(user: AnyUser) -> QuerySet[Organization]:
+    """The organisations a user belongs to (none for anonymous users)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user)
+
+
+def assessments_for(user: AnyUser) -> QuerySet[Assessment]:
+    """Assessments of the user's organisations: the only ones they may see."""
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(organization__memberships__user=user)
+
+
+def get_assessment_for_user(user: AnyUser, pk: int) -> Assessment:
+    """The assessment if the user is a member of its organisation, else 404."""
+    assessment = assessments_for(user).select_related("organization", "owner").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
+
+
+def get_function_for_user(user: AnyUser, pk: int) -> FunctionAssessment:
+    """The business function if the user is a member of its organisation, else 404."""
+    if not user.is_authenticated:
+        raise Http404("No such function.")
+    function = (
+        FunctionAssessment.objects.filter(assessment__organization__memberships__user=user, pk=pk)
+        .select_related(
+            "assessment__organization",
+            "assessment__owner",
+            "activity__typical_model",
+            "recommended_model",
+            "final_model",
+        )
+        .first()
+    )
+    if function is None:
+        raise Http404("No such function.")
+    return function
+
+
+def dashboard_assessments(user: AnyUser, *, limit: int = 50) -> list[Assessment]:
+    """The user's most recent assessments with progress counts, newest first.
+
+    Each assessment carries ``function_count``, ``recommended_count`` and
+    ``functions_preview`` (its functions with their recommended model).
+    """
+    assessments = list(
+        assessments_for(user)
+        .select_related("organization", "owner")
+        .annotate(
+            function_count=Count("functions", distinct=True),
+            recommended_count=Count(
+                "functions",
+                filter=Q(functions__status=FunctionAssessment.Status.RECOMMENDED),
+                distinct=True,
+            ),
+        )
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+    functions = (
+        FunctionAssessment.objects.filter(assessment__in=[a.pk for a in assessments])
+        .select_related("recommended_model", "final_model")
+        .only(
+            "pk",
+            "name",
+            "order",
+            "status",
+            "assessment_id",
+            "borderline",
+            "confidence",
+            "recommended_model__slug",
+            "recommended_model__abbreviation",
+            "final_model__slug",
+            "final_model__abbreviation",
+        )
+    )
+    by_assessment: dict[int, list[FunctionAssessment]] = {}
+    for function in functions:
+        by_assessment.setdefault(function.assessment_id, []).append(function)
+    for assessment in assessments:
+        assessment.functions_preview = by_assessment.get(assessment.pk, [])  # type: ignore[attr-defined]
+    return assessments
+
+
+def assessment_functions(assessment: Assessment) -> list[FunctionAssessment]:
+    """Every function of an assessment with what the overview and reports show."""
+    return list(
+        assessment.functions.select_related(
+            "activity__typical_model", "recommended_model", "final_model"
+        ).order_by("order", "pk")
+    )
+
+
+def questionnaire_questions() -> list[Question]:
+    """Every question in walkthrough order, with its criterion, options and scores."""
+    return list(
+        Question.objects.select_related("criterion")
+        .prefetch_related(
+            Prefetch(
+                "options",
+                queryset=AnswerOption.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("scores", to_attr="score_list")
+                ),
+            ),
+            "criterion__sources",
+        )
+        .order_by("criterion__order", "criterion__slug", "order", "pk")
+    )
+
+
+def answers_for(function: FunctionAssessment) -> dict[int, Answer]:
+    """The function's answers keyed by question id."""
+    return {
+        answer.question_id: answer
+        for answer in function.answers.select_related("option", "question__criterion")
+    }
+
+
+def scored_models() -> list[SourcingModel]:
+    return list(SourcingModel.objects.filter(is_scored=True).order_by("order", "slug"))
+
+
+def sourcing_models() -> list[SourcingModel]:
+    return list(SourcingModel.objects.select_related("specialises").order_by("order", "slug"))
+
+
+def _version_of(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:8]
+
+
+def catalogue_snapshot(questions: list[Question] | None = None) -> dict[str, Any]:
+    """What a recommendation depends on, as plain JSON: models, criteria, weights,
+    questions, options and option scores, with a short content hash as ``version``.
+
+    Stored with each result so it can be shown, reported and compared later.
+    """
+    if questions is None:
+        questions = questionnaire_questions()
+    models = sourcing_models()
+    slug_by_model_id = {m.pk: m.slug for m in models}
+    criteria: dict[str, dict[str, Any]] = {}
+    for question in questions:
+        criterion: Criterion = question.criterion
+        entry = criteria.setdefault(
+            criterion.slug,
+            {
+                "slug": criterion.slug,
+                "name": criterion.name,
+                "kind": criterion.kind,
+                "weight": str(criterion.weight),
+                "order": criterion.order,
+                "bpo_side": criterion.bpo_side,
+                "kpo_side": criterion.kpo_side,
+                "questions": [],
+            },
+        )
+        entry["questions"].append(
+            {
+                "id": question.pk,
+                "text": question.text,
+                "options": [
+                    {
+                        "id": option.pk,
+                        "code": option.code,
+                        "label": option.label,
+                        "scores": {
+                            slug_by_model_id[s.model_id]: str(s.score)
+                            for s in option.score_list  # type: ignore[attr-defined]
+                        },
+                    }
+                    for option in question.options.all()
+                ],
+            }
+        )
+    payload: dict[str, Any] = {
+        "models": [
+            {
+                "slug": m.slug,
+                "abbreviation": m.abbreviation,
+                "name": m.name,
+                "is_scored": m.is_scored,
+                "is_outsourced": m.is_outsourced,
+                "specialises": m.specialises.slug if m.specialises else None,
+                "contract_shape": m.contract_shape,
+            }
+            for m in models
+        ],
+        "criteria": list(criteria.values()),
+    }
+    return {"version": _version_of(payload), **payload}
+
+
+def catalogue_version() -> str:
+    return str(catalogue_snapshot()["version"])
+
+
+@dataclass(frozen=True)
+class ShortlistEntry:
+    provider: Provider
+    fits: bool
+    lacks: list[str]
+
+
+def provider_shortlist(
+    *,
+    model_slug: str,
+    activity_id: int | None,
+    location: str | None,
+    office: str | None,
+    limit: int = 5,
+) -> list[ShortlistEntry]:
+    """Providers offering the model, best fit first, each with what it lacks.
+
+    A provider lacks the activity when it does not serve it, the delivery
+    location when it does not deliver from there, the office when it serves
+    only the other one.
+    """
+    providers = (
+        Provider.objects.filter(sourcing_models__slug=model_slug)
+        .prefetch_related("activities", "delivery_options", "sourcing_models")
+        .distinct()
+        .order_by("name")
+    )
+    entries = []
+    for provider in providers:
+        lacks = []
+        activity_ids = {a.pk for a in provider.activities.all()}
+        if activity_id is not None and activity_id not in activity_ids:
+            lacks.append("activity")
+        locations = {d.slug for d in provider.delivery_options.all()}
+        if location and location != "no-preference" and location not in locations:
+            lacks.append("location")
+        if office in {"front", "back"} and provider.offices not in {office, "both"}:
+            lacks.append("office")
+        entries.append(ShortlistEntry(provider=provider, fits=not lacks, lacks=lacks))
+    entries.sort(key=lambda e: (len(e.lacks), e.provider.name))
+    return entries[:limit]
+
+
+def questionnaire_question_ids() -> list[int]:
+    """Question ids in walkthrough order (one cheap query)."""
+    return list(
+        Question.objects.order_by("criterion__order", "criterion__slug", "order", "pk").values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def review_rows(function: FunctionAssessment) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Every question with the function's answer (or None), and contradictory pairs."""
+    from decisions.advice import AnsweredCriterion, contradictions
+
+    questions = questionnaire_questions()
+    answers = answers_for(function)
+    slug_by_model_id = {m.pk: m.slug for m in scored_models()}
+    rows = []
+    answered = []
+    for number, question in enumerate(questions, start=1):
+        answer = answers.get(question.pk)
+        rows.append({"step": number, "question": question, "answer": answer})
+        if answer is not None and question.criterion.kind == Criterion.Kind.SCORED:
+            option = next(o for o in question.options.all() if o.pk == answer.option_id)
+            answered.append(
+                AnsweredCriterion(
+                    slug=question.criterion.slug,
+                    name=question.criterion.name,
+                    option_label=option.label,
+                    scores={
+                        slug_by_model_id[s.model_id]: s.score
+                        for s in option.score_list  # type: ignore[attr-defined]
+                        if s.model_id in slug_by_model_id
+                    },
+                )
+            )
+    return rows, contradictions(answered)

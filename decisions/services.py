@@ -1,0 +1,267 @@
+"""Writes: assessments, answers, recommendations and final decisions.
+
+Every service is keyword-only, validates, and runs in a transaction so a
+failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from decisions import scoring, selectors
+from decisions.advice import specialised_model
+from decisions.models import (
+    Activity,
+    Answer,
+    AnswerOption,
+    Assessment,
+    Criterion,
+    FunctionAssessment,
+    Organization,
+    Question,
+    SourcingModel,
+)
+
+NOT_A_MEMBER = _("You are not a member of this organisation.")
+OPTION_NOT_OF_QUESTION = _("Choose one of the options offered for this question.")
+NO_FUNCTIONS = _("Choose at least one business function or add one by name.")
+DUPLICATE_FUNCTION = _("Each business function can be assessed only once per assessment.")
+REASON_REQUIRED = _("Say why the final decision differs from the recommendation.")
+NOT_RECOMMENDED_YET = _("Answer every question before recording a final decision.")
+NO_WEIGHT = _("Every scored criterion has weight 0: ask an admin to set the weights.")
+MAX_FUNCTIONS = 200
+
+
+def assessment_create(
+    *,
+    user: AbstractBaseUser,
+    organization: Organization,
+    title: str,
+    activities: Sequence[Activity] = (),
+    custom_functions: Sequence[tuple[str, Activity | None]] = (),
+    request_token: uuid.UUID | None = None,
+) -> Assessment:
+    """Create an assessment with one function per chosen activity and custom name.
+
+    A repeated ``request_token`` (a double-clicked submit) returns the
+    assessment the first submit created instead of a second one.
+    """
+    if not organization.memberships.filter(user=user).exists():
+        raise ValidationError(NOT_A_MEMBER, code="not_member")
+    if request_token is not None:
+        existing = Assessment.objects.filter(request_token=request_token, owner=user).first()
+        if existing is not None:
+            return existing
+    names = [(a.name, a) for a in activities] + [
+        (name.strip(), activity) for name, activity in custom_functions if name.strip()
+    ]
+    if not names:
+        raise ValidationError(NO_FUNCTIONS, code="no_functions")
+    if len({name.casefold() for name, _activity in names}) != len(names):
+        raise ValidationError(DUPLICATE_FUNCTION, code="duplicate_function")
+    if len(names) > MAX_FUNCTIONS:
+        raise ValidationError(
+            _("An assessment holds at most %(max)d functions."), params={"max": MAX_FUNCTIONS}
+        )
+    try:
+        with transaction.atomic():
+            assessment = Assessment(
+                organization=organization, title=title, owner=user, request_token=request_token
+            )
+            assessment.full_clean()
+            assessment.save()
+            functions = [
+                FunctionAssessment(assessment=assessment, name=name, activity=activity, order=i)
+                for i, (name, activity) in enumerate(names, start=1)
+            ]
+            for function in functions:
+                function.full_clean(exclude=["assessment"])
+            FunctionAssessment.objects.bulk_create(functions)
+    except IntegrityError:
+        # The same token raced in from a parallel request: that one won.
+        existing = Assessment.objects.filter(request_token=request_token, owner=user).first()
+        if existing is None:
+            raise
+        return existing
+    return assessment
+
+
+def answer_save(
+    *,
+    function: FunctionAssessment,
+    question: Question,
+    option: AnswerOption,
+    note: str = "",
+    user: AbstractBaseUser,
+) -> Answer:
+    """Save (or change) the answer to one question and recompute when complete.
+
+    The function row is locked for the duration, so two saves of the same step
+    at the same moment end with exactly one answer and one recommendation.
+    """
+    if option.question_id != question.pk:
+        raise ValidationError({"option": OPTION_NOT_OF_QUESTION}, code="foreign_option")
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        answer, _created = Answer.objects.update_or_create(
+            function=locked,
+            question=question,
+            defaults={"option": option, "note": note.strip(), "answered_by": user},
+        )
+        answer.full_clean()
+        _refresh_progress(locked)
+    function.refresh_from_db()
+    return answer
+
+
+def _refresh_progress(function: FunctionAssessment) -> None:
+    """Update the progress counters; (re)compute the recommendation once complete."""
+    questions = selectors.questionnaire_questions()
+    answered = set(function.answers.values_list("question_id", flat=True))
+    function.answered_count = sum(1 for q in questions if q.pk in answered)
+    complete = function.answered_count == len(questions) and bool(questions)
+    if complete:
+        _compute(function, questions)
+    else:
+        function.status = (
+            FunctionAssessment.Status.IN_PROGRESS
+            if function.answered_count
+            else FunctionAssessment.Status.NOT_STARTED
+        )
+        function.save(update_fields=["answered_count", "status"])
+    _refresh_assessment_status(function.assessment_id)
+
+
+def _refresh_assessment_status(assessment_id: int) -> None:
+    pending = FunctionAssessment.objects.filter(assessment_id=assessment_id).exclude(
+        status=FunctionAssessment.Status.RECOMMENDED
+    )
+    status = Assessment.Status.IN_PROGRESS if pending.exists() else Assessment.Status.COMPLETED
+    assessment = Assessment.objects.get(pk=assessment_id)
+    assessment.status = status
+    assessment.save(update_fields=["status", "updated_at"])
+
+
+def _answers_record(
+    function: FunctionAssessment, questions: Sequence[Question]
+) -> list[dict[str, Any]]:
+    answers = selectors.answers_for(function)
+    record = []
+    for question in questions:
+        answer = answers[question.pk]
+        record.append(
+            {
+                "criterion": question.criterion.slug,
+                "criterion_name": question.criterion.name,
+                "kind": question.criterion.kind,
+                "question_id": question.pk,
+                "question": question.text,
+                "option_id": answer.option_id,
+                "option_code": answer.option.code,
+                "option_label": answer.option.label,
+                "note": answer.note,
+            }
+        )
+    return record
+
+
+def _compute(function: FunctionAssessment, questions: Sequence[Question]) -> None:
+    snapshot = selectors.catalogue_snapshot(list(questions))
+    answers = _answers_record(function, questions)
+    option_scores = {
+        option["id"]: option["scores"]
+        for criterion in snapshot["criteria"]
+        for question in criterion["questions"]
+        for option in question["options"]
+    }
+    weights = {c["slug"]: Decimal(c["weight"]) for c in snapshot["criteria"]}
+    inputs = [
+        scoring.CriterionInput(
+            slug=a["criterion"],
+            weight=weights[a["criterion"]],
+            scores={m: Decimal(s) for m, s in option_scores[a["option_id"]].items()},
+        )
+        for a in answers
+        if a["kind"] == Criterion.Kind.SCORED
+    ]
+    models = [m["slug"] for m in snapshot["models"] if m["is_scored"]]
+    try:
+        engine = scoring.score(inputs, models)
+    except scoring.ScoringError as error:
+        raise ValidationError(NO_WEIGHT if "weight" in str(error) else str(error)) from error
+    activity_model = function.activity.typical_model.slug if function.activity is not None else None
+    recommended = specialised_model(engine.winner, activity_model, snapshot["models"])
+    profile = {a["criterion"]: a["option_code"] for a in answers if a["kind"] != "scored"}
+    result = {
+        "engine": engine.to_dict(),
+        "scores": engine.scores,
+        "winner": engine.winner,
+        "recommended": recommended,
+        "profile": profile,
+        "answers": answers,
+    }
+    if function.result is not None and function.criteria_version != snapshot["version"]:
+        function.previous = {
+            "recommended": function.result.get("recommended"),
+            "scores": function.result.get("scores"),
+            "criteria_version": function.criteria_version,
+            "computed_at": function.computed_at.isoformat() if function.computed_at else None,
+            "snapshot": function.snapshot,
+        }
+    function.result = result
+    function.snapshot = snapshot
+    function.criteria_version = snapshot["version"]
+    function.recommended_model = SourcingModel.objects.get(slug=recommended)
+    function.confidence = engine.margin
+    function.borderline = engine.borderline
+    function.computed_at = timezone.now()
+    function.status = FunctionAssessment.Status.RECOMMENDED
+    function.save()
+
+
+def recommendation_recompute(*, function: FunctionAssessment) -> FunctionAssessment:
+    """Recompute a stored recommendation under the current catalogue.
+
+    The earlier result is kept in ``previous`` when the criteria changed, so
+    the page can show what changed.
+    """
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        _refresh_progress(locked)
+    function.refresh_from_db()
+    return function
+
+
+def decision_record(
+    *,
+    function: FunctionAssessment,
+    final_model: SourcingModel,
+    reason: str,
+    user: AbstractBaseUser,
+) -> FunctionAssessment:
+    """Record the manager's final decision; a reason is required when it differs."""
+    reason = reason.strip()
+    if function.recommended_model_id is None:
+        raise ValidationError(NOT_RECOMMENDED_YET, code="not_recommended")
+    if final_model.pk != function.recommended_model_id and not reason:
+        raise ValidationError({"reason": REASON_REQUIRED}, code="reason_required")
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        locked.final_model = final_model
+        locked.final_reason = reason
+        locked.decided_by = user  # type: ignore[assignment]
+        locked.decided_at = timezone.now()
+        locked.full_clean(exclude=["assessment", "activity", "recommended_model"])
+        locked.save(update_fields=["final_model", "final_reason", "decided_by", "decided_at"])
+        Assessment.objects.filter(pk=locked.assessment_id).update(updated_at=timezone.now())
+    function.refresh_from_db()
+    return function

@@ -1,0 +1,77 @@
+"""Dashboard, new assessment and the assessment overview (portfolio)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from decisions import selectors, services
+from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet
+from decisions.presentation import summarise_function
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    assessments = selectors.dashboard_assessments(request.user)
+    return render(
+        request,
+        "decisions/dashboard.html",
+        {
+            "assessments": assessments,
+            "has_organization": selectors.organizations_for(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    organizations = selectors.organizations_for(request.user)
+    if not organizations.exists():
+        messages.error(request, _("You are not a member of any organisation yet: ask an admin."))
+        return redirect("decisions:dashboard")
+    form = AssessmentCreateForm(request.POST or None, organizations=organizations)
+    formset = CustomFunctionFormSet(request.POST or None, prefix="custom")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        custom = [
+            (row["name"], row.get("activity"))
+            for row in formset.cleaned_data
+            if row and (row.get("name") or "").strip()
+        ]
+        try:
+            assessment = services.assessment_create(
+                user=request.user,
+                organization=form.cleaned_data["organization"],
+                title=form.cleaned_data["title"],
+                activities=list(form.cleaned_data["activities"]),
+                custom_functions=custom,
+                request_token=form.cleaned_data["request_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Assessment created. Pick a function to start."))
+            return redirect("decisions:assessment-detail", pk=assessment.pk)
+    return render(
+        request, "decisions/assessment_create.html", {"form": form, "formset": formset}
+    )
+
+
+@login_required
+@require_safe
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_assessment_for_user(request.user, pk)
+    functions = selectors.assessment_functions(assessment)
+    question_count = len(selectors.questionnaire_question_ids())
+    rows = [(function, summarise_function(function)) for function in functions]
+    return render(
+        request,
+        "decisions/assessment_detail.html",
+        {"assessment": assessment, "rows": rows, "question_count": question_count},
+    )

@@ -1,0 +1,124 @@
+"""The questionnaire: one step per criterion, saved at every step, and the review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from decisions import selectors, services
+from decisions.forms import StepForm
+
+ACTIONS = {"back", "continue", "exit"}
+
+
+@login_required
+@require_safe
+def function_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resume: go to the first unanswered step, or the review when all are answered."""
+    function = selectors.get_function_for_user(request.user, pk)
+    answered = set(function.answers.values_list("question_id", flat=True))
+    for number, question_id in enumerate(selectors.questionnaire_question_ids(), start=1):
+        if question_id not in answered:
+            return redirect("decisions:function-step", pk=function.pk, step=number)
+    return redirect("decisions:function-review", pk=function.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def function_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    function = selectors.get_function_for_user(request.user, pk)
+    questions = selectors.questionnaire_questions()
+    if not 1 <= step <= len(questions):
+        raise Http404("No such step.")
+    question = questions[step - 1]
+    answers = selectors.answers_for(function)
+    current = answers.get(question.pk)
+    return_to_review = request.GET.get("from") == "review"
+
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        if action not in ACTIONS:
+            action = "continue"
+        form = StepForm(request.POST, question=question)
+        if action != "continue" and not request.POST.get("option"):
+            # Back or exit without choosing anything: nothing to save.
+            return _leave(function, step, action)
+        if form.is_valid():
+            try:
+                services.answer_save(
+                    function=function,
+                    question=question,
+                    option=form.cleaned_data["option"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if action == "continue":
+                    if return_to_review or step == len(questions):
+                        return redirect("decisions:function-review", pk=function.pk)
+                    return redirect("decisions:function-step", pk=function.pk, step=step + 1)
+                return _leave(function, step, action)
+    else:
+        initial = {"option": current.option_id, "note": current.note} if current else {}
+        form = StepForm(initial=initial, question=question)
+
+    return render(
+        request,
+        "decisions/function_step.html",
+        {
+            "function": function,
+            "assessment": function.assessment,
+            "question": question,
+            "criterion": question.criterion,
+            "form": form,
+            "step": step,
+            "step_count": len(questions),
+            "percent": round(100 * len(answers) / len(questions)),
+            "answered_count": len(answers),
+            "return_to_review": return_to_review,
+            "steps": [
+                {"number": n, "name": q.criterion.name, "answered": q.pk in answers}
+                for n, q in enumerate(questions, start=1)
+            ],
+        },
+    )
+
+
+def _leave(function, step: int, action: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    if action == "back":
+        if step > 1:
+            return redirect("decisions:function-step", pk=function.pk, step=step - 1)
+        return redirect("decisions:assessment-detail", pk=function.assessment_id)
+    return redirect(
+        reverse("decisions:assessment-detail", kwargs={"pk": function.assessment_id})
+        + f"#function-{function.pk}"
+    )
+
+
+@login_required
+@require_safe
+def function_review(request: HttpRequest, pk: int) -> HttpResponse:
+    function = selectors.get_function_for_user(request.user, pk)
+    rows, contradictions = selectors.review_rows(function)
+    complete = all(row["answer"] is not None for row in rows)
+    if request.GET.get("saved"):
+        messages.success(request, _("Saved."))
+    return render(
+        request,
+        "decisions/function_review.html",
+        {
+            "function": function,
+            "assessment": function.assessment,
+            "rows": rows,
+            "contradictions": contradictions,
+            "complete": complete,
+        },
+    )

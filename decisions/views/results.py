@@ -1,0 +1,89 @@
+"""A function's recommendation: the result page, recompute, and the final decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from decisions import selectors, services
+from decisions.advice import snapshot_changes
+from decisions.forms import DecisionForm
+from decisions.models import FunctionAssessment
+from decisions.presentation import summarise_function
+
+
+def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
+    summary = summarise_function(function)
+    assert summary is not None
+    profile = summary.profile
+    previous = function.previous or None
+    return {
+        "function": function,
+        "assessment": function.assessment,
+        "summary": summary,
+        "form": form,
+        "shortlist": selectors.provider_shortlist(
+            model_slug=summary.recommended.slug,
+            activity_id=function.activity_id,
+            location=profile.get("delivery-location"),
+            office=profile.get("office"),
+        ),
+        "stale": selectors.catalogue_version() != function.criteria_version,
+        "previous": previous,
+        "changes": snapshot_changes(previous["snapshot"], function.snapshot)
+        if previous and previous.get("snapshot")
+        else [],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def function_result(request: HttpRequest, pk: int) -> HttpResponse:
+    function = selectors.get_function_for_user(request.user, pk)
+    if function.result is None:
+        messages.info(request, _("Answer every question to see the recommendation."))
+        return redirect("decisions:function-start", pk=function.pk)
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decision_record(
+                    function=function,
+                    final_model=form.cleaned_data["final_model"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        for e in errors:
+                            form.add_error(field if field in form.fields else None, e)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Final decision recorded."))
+                return redirect("decisions:function-result", pk=function.pk)
+    else:
+        initial_model = function.final_model_id or function.recommended_model_id
+        form = DecisionForm(initial={"final_model": initial_model, "reason": function.final_reason})
+    return render(request, "decisions/function_result.html", _result_context(function, form))
+
+
+@login_required
+@require_POST
+def function_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    function = selectors.get_function_for_user(request.user, pk)
+    if function.result is None:
+        return redirect("decisions:function-start", pk=function.pk)
+    try:
+        services.recommendation_recompute(function=function)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Recomputed with the current criteria."))
+    return redirect("decisions:function-result", pk=function.pk)
