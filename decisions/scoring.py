@@ -93,7 +93,13 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """Range of this criterion's weight (others held fixed) over which the winner stays."""
+    """Range of this criterion's weight (others held fixed) over which the winner stays.
+
+    ``lower``/``upper`` are in the same units as ``weight`` (``None``: never flips on that
+    side); ``*_inclusive`` says whether the bound itself still keeps the winner (meaningless
+    when the bound is ``None``); ``flips_to_*`` is the model that takes over past the bound;
+    ``change`` is the smallest relative weight change that flips the winner (or ``None``).
+    """
 
     slug: str
     weight: float

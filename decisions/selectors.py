@@ -12,14 +12,21 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from decisions.models import (
+    Activity,
     Answer,
     AnswerOption,
     Assessment,
+    Benefit,
     Criterion,
+    DeliveryOption,
+    Disagreement,
     FunctionAssessment,
+    Industry,
     Organization,
     Provider,
     Question,
+    Reading,
+    Source,
     SourcingModel,
 )
 
@@ -304,3 +311,80 @@ def review_rows(function: FunctionAssessment) -> tuple[list[dict[str, Any]], lis
                 )
             )
     return rows, contradictions(answered)
+
+
+@dataclass(frozen=True)
+class GuideCatalogue:
+    """Everything the public guide shows, fully fetched (see ``guide_catalogue``)."""
+
+    sources: list[Source]
+    sourcing_models: list[SourcingModel]
+    criteria: list[Criterion]
+    delivery_options: list[DeliveryOption]
+    benefits: list[Benefit]
+    disagreements: list[Disagreement]
+
+    @property
+    def source_numbers(self) -> dict[int, int]:
+        """Source pk -> its number in the guide's list of sources (1-based)."""
+        return {source.pk: number for number, source in enumerate(self.sources, start=1)}
+
+
+def _with_sources() -> Prefetch[Any]:
+    return Prefetch("sources", queryset=Source.objects.order_by("order", "slug"))
+
+
+def guide_catalogue() -> GuideCatalogue:
+    """The whole catalogue for the guide page, in a fixed number of queries.
+
+    Each sourcing model carries its ``specialises`` parent, its
+    ``typical_activities`` and ``industries`` (each with their sources);
+    criteria, delivery options, benefits (with the models they apply to) and
+    every row's ``sources`` are prefetched; disagreements carry their
+    ``readings`` with each reading's source.
+    """
+    sourcing_models = list(
+        SourcingModel.objects.select_related("specialises")
+        .prefetch_related(
+            _with_sources(),
+            Prefetch(
+                "typical_activities",
+                queryset=Activity.objects.order_by("order", "name").prefetch_related(
+                    _with_sources()
+                ),
+            ),
+            Prefetch(
+                "industries",
+                queryset=Industry.objects.order_by("order", "name").prefetch_related(
+                    _with_sources()
+                ),
+            ),
+        )
+        .order_by("order", "slug")
+    )
+    return GuideCatalogue(
+        sources=list(Source.objects.order_by("order", "slug")),
+        sourcing_models=sourcing_models,
+        criteria=list(
+            Criterion.objects.prefetch_related(_with_sources()).order_by("order", "slug")
+        ),
+        delivery_options=list(
+            DeliveryOption.objects.prefetch_related(_with_sources()).order_by(
+                "kind", "order", "slug"
+            )
+        ),
+        benefits=list(
+            Benefit.objects.prefetch_related(
+                _with_sources(),
+                Prefetch("sourcing_models", queryset=SourcingModel.objects.order_by("order")),
+            ).order_by("order", "name")
+        ),
+        disagreements=list(
+            Disagreement.objects.prefetch_related(
+                Prefetch(
+                    "readings",
+                    queryset=Reading.objects.select_related("source").order_by("order", "pk"),
+                )
+            ).order_by("order", "slug")
+        ),
+    )

@@ -1,0 +1,9 @@
+"""Loaded with ``-p tests.testenv`` (pyproject addopts) before pytest-django sets
+Django up: test runs get a throwaway secret key unless one is set."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+# The test client and live_server speak plain HTTP; the HTTPS redirect is
+# tested explicitly with override_settings.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
