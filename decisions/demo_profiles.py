@@ -1,0 +1,156 @@
+"""Business functions answered the way the source documents describe them.
+
+Pure data (no Django import). Each archetype maps every criterion slug of the
+shipped catalogue (``fixtures/catalogue.json``) to the code of the answer
+option a manager would honestly pick for that function, plus:
+
+- ``activity``: the catalogue activity the function belongs to;
+- ``expected``: the model the advisor should recommend (``lpo`` means the
+  engine picks ``kpo`` and the app names LPO because the activity's typical
+  model specialises KPO);
+- ``borderline`` (only on :data:`MIXED`): the call is deliberately close.
+
+The demo data (``decisions/demo.py``) uses the keys as function names, and
+``tests/test_catalogue.py`` checks each outcome against the shipped scores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Reused answer sets, so each archetype below reads as "what differs".
+_ROUTINE_PROCESS: dict[str, str] = {
+    "task-definition": "written-procedure",
+    "complexity": "repetitive",
+    "expertise": "process-know-how",
+    "skill-level": "basic-skills",
+    "driver": "volume-sla",
+    "arbitrage": "lower-cost",
+    "coordination": "hand-off",
+    "value-addition": "cost-efficiency",
+    "decision-authority": "follow-procedure",
+    "business-criticality": "peripheral",
+}
+_KNOWLEDGE_WORK: dict[str, str] = {
+    "task-definition": "needs-business-study",
+    "complexity": "analytical",
+    "expertise": "domain-expert",
+    "skill-level": "qualified-professionals",
+    "driver": "insight-quality",
+    "arbitrage": "cost-and-expertise",
+    "coordination": "close-collaboration",
+    "value-addition": "insight",
+    "decision-authority": "low-level-decisions",
+    "business-criticality": "knowledge-heavy",
+}
+
+MIXED = "Monthly management reporting"
+
+ARCHETYPES: dict[str, dict[str, Any]] = {
+    "Payroll processing": {
+        **_ROUTINE_PROCESS,
+        "delivery-location": "onshore",
+        "office": "back",
+        "activity": "payroll",
+        "expected": "bpo",
+    },
+    "Customer help desk": {
+        **_ROUTINE_PROCESS,
+        "task-definition": "mostly-rules",
+        "decision-authority": "routine-calls",
+        "business-criticality": "important-support",
+        "delivery-location": "onshore",
+        "office": "front",
+        "activity": "customer-care",
+        "expected": "bpo",
+    },
+    "Technical support": {
+        **_ROUTINE_PROCESS,
+        "task-definition": "mostly-rules",
+        "complexity": "standard-with-exceptions",
+        "skill-level": "trained-staff",
+        "decision-authority": "routine-calls",
+        "delivery-location": "offshore",
+        "office": "front",
+        "activity": "technical-support",
+        "expected": "bpo",
+    },
+    "Data entry": {
+        **_ROUTINE_PROCESS,
+        "delivery-location": "offshore",
+        "office": "back",
+        "activity": "data-entry",
+        "expected": "bpo",
+    },
+    "Market research": {
+        **_KNOWLEDGE_WORK,
+        "task-definition": "judgment-guided",
+        "delivery-location": "no-preference",
+        "office": "back",
+        "activity": "market-research",
+        "expected": "kpo",
+    },
+    "Data analytics": {
+        **_KNOWLEDGE_WORK,
+        "task-definition": "judgment-guided",
+        "arbitrage": "expertise-access",
+        "coordination": "periodic-reviews",
+        "delivery-location": "nearshore",
+        "office": "back",
+        "activity": "data-analytics",
+        "expected": "kpo",
+    },
+    "Investment research": {
+        **_KNOWLEDGE_WORK,
+        "delivery-location": "offshore",
+        "office": "back",
+        "activity": "investment-research",
+        "expected": "kpo",
+    },
+    "Contract review and legal research": {
+        **_KNOWLEDGE_WORK,
+        "task-definition": "judgment-guided",
+        "arbitrage": "expertise-access",
+        "delivery-location": "onshore",
+        "office": "back",
+        "activity": "legal-services",
+        "expected": "lpo",
+    },
+    "Product research and development": {
+        # The firm's own R&D, which is why customers buy from it: the documents
+        # call R&D knowledge work, but this one is the competitive edge.
+        "task-definition": "tacit-know-how",
+        "complexity": "novel-problems",
+        "expertise": "unique-firm-expertise",
+        "skill-level": "qualified-professionals",
+        "driver": "strategic-results",
+        "arbitrage": "no-compelling-case",
+        "coordination": "embedded-daily",
+        "value-addition": "differentiation",
+        "decision-authority": "strategic-own",
+        "business-criticality": "competitive-edge",
+        "delivery-location": "no-preference",
+        "office": "back",
+        "activity": "research-development",
+        "expected": "in-house",
+    },
+    # Consolidating the month's figures is routine (BPO-like); the commentary on
+    # them is analysis (KPO-like). Honest answers land in the middle.
+    MIXED: {
+        "task-definition": "judgment-guided",
+        "complexity": "standard-with-exceptions",
+        "expertise": "experienced-practitioner",
+        "skill-level": "trained-staff",
+        "driver": "volume-and-quality",
+        "arbitrage": "cost-and-expertise",
+        "coordination": "periodic-reviews",
+        "value-addition": "efficiency-and-reporting",
+        "decision-authority": "routine-calls",
+        "business-criticality": "important-support",
+        "delivery-location": "nearshore",
+        "office": "back",
+        "activity": "finance-accounting",
+        "expected": "bpo",
+        "borderline": True,
+    },
+}
