@@ -1,11 +1,12 @@
 from django.urls import path
 
-from decisions.views import assessments, pages, questionnaire, results
+from decisions.views import assessments, guide, pages, questionnaire, reports, results
 
 app_name = "decisions"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("guide/", guide.guide, name="guide"),
     path("dashboard/", assessments.dashboard, name="dashboard"),
     path("assessments/new/", assessments.assessment_create, name="assessment-create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
@@ -19,5 +20,16 @@ urlpatterns = [
     path("functions/<int:pk>/result/", results.function_result, name="function-result"),
     path(
         "functions/<int:pk>/recompute/", results.function_recompute, name="function-recompute"
+    ),
+    path("assessments/<int:pk>/report.pdf", reports.assessment_report, name="assessment-report"),
+    path(
+        "assessments/<int:pk>/export.csv",
+        reports.assessment_export_csv,
+        name="assessment-export-csv",
+    ),
+    path(
+        "assessments/<int:pk>/export.json",
+        reports.assessment_export_json,
+        name="assessment-export-json",
     ),
 ]

@@ -23,6 +23,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "catalogue", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Tests run with DEBUG off but without collectstatic: static URLs stay unhashed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def catalogue(db):
     """Ensure the catalogue is present (transactional tests flush it) and return nothing."""

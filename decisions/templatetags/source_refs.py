@@ -41,7 +41,7 @@ def source_refs(context: template.Context, sources: Source | Iterable[Source] | 
             href = f"{reverse('decisions:guide')}#source-{source.slug}"
             tags.append((href, described, prefix, source.title))
     links: SafeString = format_html_join(
-        "",
+        " ",
         '<a class="source-ref" href="{}" title="{}"><span class="visually-hidden">{} </span>{}</a>',
         tags,
     )
