@@ -97,7 +97,10 @@ def setup_demo() -> list[DemoUser]:
             title=IN_PROGRESS_TITLE,
             custom_functions=[
                 ("Accounts payable", Activity.objects.filter(slug="finance-accounting").first()),
-                ("Competitor intelligence", Activity.objects.filter(slug="market-research").first()),
+                (
+                    "Competitor intelligence",
+                    Activity.objects.filter(slug="market-research").first(),
+                ),
             ],
         )
         first = in_progress.functions.order_by("order").first()

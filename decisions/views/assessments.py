@@ -58,9 +58,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Assessment created. Pick a function to start."))
             return redirect("decisions:assessment-detail", pk=assessment.pk)
-    return render(
-        request, "decisions/assessment_create.html", {"form": form, "formset": formset}
-    )
+    return render(request, "decisions/assessment_create.html", {"form": form, "formset": formset})
 
 
 @login_required
@@ -73,5 +71,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "decisions/assessment_detail.html",
-        {"assessment": assessment, "rows": rows, "question_count": question_count},
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "question_count": question_count,
+            "recommended_count": sum(1 for _function, summary in rows if summary is not None),
+        },
     )
