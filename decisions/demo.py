@@ -14,7 +14,14 @@ from django.db import transaction
 
 from decisions import selectors, services
 from decisions.demo_profiles import ARCHETYPES
-from decisions.models import Activity, Assessment, Criterion, Membership, Organization
+from decisions.models import (
+    Activity,
+    Assessment,
+    Criterion,
+    Membership,
+    Organization,
+    SourcingModel,
+)
 
 ORGANIZATION = ("Northwind Manufacturing (demo)", "northwind-demo")
 COMPLETED_TITLE = "2027 sourcing review"
@@ -89,6 +96,16 @@ def setup_demo() -> list[DemoUser]:
         )
         for function in completed.functions.all():
             _answer(function, manager, function.name)
+            if ARCHETYPES[function.name].get("borderline"):
+                services.decision_record(
+                    function=function,
+                    final_model=SourcingModel.objects.get(slug="in-house"),
+                    reason=(
+                        "Borderline call: the finance team keeps month-end reporting in-house "
+                        "until the new ERP is live, then we review again."
+                    ),
+                    user=manager,
+                )
 
     if not Assessment.objects.filter(organization=organization, title=IN_PROGRESS_TITLE).exists():
         in_progress = services.assessment_create(
