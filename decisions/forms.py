@@ -80,8 +80,24 @@ class CustomFunctionForm(forms.Form):
         return data
 
 
+class BaseCustomFunctionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if index is not None:
+            # Distinct labels, so each input is found by its label alone.
+            number = index + 1
+            form.fields["name"].label = _("Function %(n)d: name") % {"n": number}
+            form.fields["activity"].label = _("Function %(n)d: closest catalogue activity") % {
+                "n": number
+            }
+
+
 CustomFunctionFormSet = forms.formset_factory(
-    CustomFunctionForm, extra=CUSTOM_FUNCTION_ROWS, max_num=20, validate_max=True
+    CustomFunctionForm,
+    formset=BaseCustomFunctionFormSet,
+    extra=CUSTOM_FUNCTION_ROWS,
+    max_num=20,
+    validate_max=True,
 )
 
 
