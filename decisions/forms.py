@@ -97,6 +97,7 @@ CustomFunctionFormSet = forms.formset_factory(
     formset=BaseCustomFunctionFormSet,
     extra=CUSTOM_FUNCTION_ROWS,
     max_num=20,
+    absolute_max=20,  # a tampered TOTAL_FORMS cannot make us build 1000 forms
     validate_max=True,
 )
 
