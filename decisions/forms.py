@@ -21,9 +21,29 @@ from decisions.models.assessments import NAME_MAX, NOTE_MAX, REASON_MAX
 CUSTOM_FUNCTION_ROWS = 3
 
 
+# The largest id a database integer column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Activity) -> str:  # type: ignore[override]
         return str(obj.name)
+
+    def clean(self, value: Any) -> Any:
+        # Django checks that each id is a number, not that it fits a column: on
+        # SQLite an id past 64 bits makes the IN query raise OverflowError (a 500).
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                out_of_range = abs(int(str(pk).strip())) > MAX_ID
+            except ValueError:
+                continue  # not a number: Django reports it as an invalid choice
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
 
 
 class AssessmentCreateForm(forms.Form):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from decisions.models import (
@@ -80,18 +80,16 @@ def dashboard_assessments(user: AnyUser, *, limit: int = 50) -> list[Assessment]
 
     Each assessment carries ``function_count``, ``recommended_count`` and
     ``functions_preview`` (its functions with their recommended model).
+
+    The counts come from the functions fetched for the preview, not from a
+    ``COUNT`` annotation: an annotation makes PostgreSQL aggregate every
+    assessment of the organisation before it can keep the newest ``limit``
+    (measured by ``make bench``: 178 ms for 10,000 assessments instead of a
+    few ms through the ``assessment_org_recent`` index).
     """
     assessments = list(
         assessments_for(user)
         .select_related("organization", "owner")
-        .annotate(
-            function_count=Count("functions", distinct=True),
-            recommended_count=Count(
-                "functions",
-                filter=Q(functions__status=FunctionAssessment.Status.RECOMMENDED),
-                distinct=True,
-            ),
-        )
         .order_by("-updated_at", "-pk")[:limit]
     )
     functions = (
@@ -115,7 +113,12 @@ def dashboard_assessments(user: AnyUser, *, limit: int = 50) -> list[Assessment]
     for function in functions:
         by_assessment.setdefault(function.assessment_id, []).append(function)
     for assessment in assessments:
-        assessment.functions_preview = by_assessment.get(assessment.pk, [])  # type: ignore[attr-defined]
+        preview = by_assessment.get(assessment.pk, [])
+        assessment.functions_preview = preview  # type: ignore[attr-defined]
+        assessment.function_count = len(preview)  # type: ignore[attr-defined]
+        assessment.recommended_count = sum(  # type: ignore[attr-defined]
+            1 for f in preview if f.status == FunctionAssessment.Status.RECOMMENDED
+        )
     return assessments
 
 

@@ -38,6 +38,7 @@ DUPLICATE_FUNCTION = _("Each business function can be assessed only once per ass
 REASON_REQUIRED = _("Say why the final decision differs from the recommendation.")
 NOT_RECOMMENDED_YET = _("Answer every question before recording a final decision.")
 NO_WEIGHT = _("Every scored criterion has weight 0: ask an admin to set the weights.")
+STALE_FORM = _("This form has expired: reload the page and submit it again.")
 MAX_FUNCTIONS = 200
 
 
@@ -77,7 +78,9 @@ def assessment_create(
             assessment = Assessment(
                 organization=organization, title=title, owner=user, request_token=request_token
             )
-            assessment.full_clean()
+            # The token's uniqueness is left to the database: a parallel submit that
+            # wins the race shows up as the IntegrityError handled below.
+            assessment.full_clean(exclude=["request_token"])
             assessment.save()
             functions = [
                 FunctionAssessment(assessment=assessment, name=name, activity=activity, order=i)
@@ -87,10 +90,13 @@ def assessment_create(
                 function.full_clean(exclude=["assessment"])
             FunctionAssessment.objects.bulk_create(functions)
     except IntegrityError:
+        if request_token is None:
+            raise
         # The same token raced in from a parallel request: that one won.
         existing = Assessment.objects.filter(request_token=request_token, owner=user).first()
         if existing is None:
-            raise
+            # Another user's token: a replayed or forged form, not a double click.
+            raise ValidationError(STALE_FORM, code="stale_form") from None
         return existing
     return assessment
 

@@ -18,9 +18,7 @@ urlpatterns = [
     ),
     path("functions/<int:pk>/review/", questionnaire.function_review, name="function-review"),
     path("functions/<int:pk>/result/", results.function_result, name="function-result"),
-    path(
-        "functions/<int:pk>/recompute/", results.function_recompute, name="function-recompute"
-    ),
+    path("functions/<int:pk>/recompute/", results.function_recompute, name="function-recompute"),
     path("assessments/<int:pk>/report.pdf", reports.assessment_report, name="assessment-report"),
     path(
         "assessments/<int:pk>/export.csv",

@@ -145,3 +145,71 @@ class FunctionAssessmentFactory(factory.django.DjangoModelFactory):
     assessment = factory.SubFactory(AssessmentFactory)
     name = factory.Sequence(lambda n: f"Function {n}")
     order = factory.Sequence(lambda n: n)
+
+
+class DeliveryOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DeliveryOption
+
+    slug = factory.Sequence(lambda n: f"delivery-{n}")
+    name = factory.Sequence(lambda n: f"Delivery option {n}")
+    kind = models.DeliveryOption.Kind.LOCATION
+    description = "Where the work is done."
+
+
+class IndustryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Industry
+
+    slug = factory.Sequence(lambda n: f"industry-{n}")
+    name = factory.Sequence(lambda n: f"Industry {n}")
+    typical_model = factory.SubFactory(SourcingModelFactory)
+
+
+class BenefitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Benefit
+
+    slug = factory.Sequence(lambda n: f"benefit-{n}")
+    name = factory.Sequence(lambda n: f"Benefit {n}")
+    description = "Why outsourcing helps."
+
+
+class DisagreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Disagreement
+
+    slug = factory.Sequence(lambda n: f"disagreement-{n}")
+    topic = factory.Sequence(lambda n: f"Disputed point {n}")
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Reading
+
+    disagreement = factory.SubFactory(DisagreementFactory)
+    statement = factory.Sequence(lambda n: f"One document's reading {n}.")
+    source = factory.SubFactory(SourceFactory)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Answer
+
+    function = factory.SubFactory(FunctionAssessmentFactory)
+    option = factory.SubFactory(AnswerOptionFactory)
+    question = factory.LazyAttribute(lambda a: a.option.question)
+
+
+def scored_criterion(*, options: int = 2, **kwargs) -> models.Criterion:
+    """A scored criterion with one question whose options score every scored model."""
+    criterion = CriterionFactory(**kwargs)
+    question = QuestionFactory(criterion=criterion)
+    scored = list(models.SourcingModel.objects.filter(is_scored=True))
+    if not scored:
+        scored = [SourcingModelFactory(), SourcingModelFactory()]
+    for order in range(options):
+        option = AnswerOptionFactory(question=question, order=order)
+        for model in scored:
+            OptionScoreFactory(option=option, model=model, score=Decimal(order * 5))
+    return criterion

@@ -82,7 +82,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("assessment")
-        indexes = [models.Index(fields=["organization", "-updated_at"], name="assessment_org_recent")]
+        indexes = [
+            models.Index(fields=["organization", "-updated_at"], name="assessment_org_recent")
+        ]
 
     def __str__(self) -> str:
         return self.title

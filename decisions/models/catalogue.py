@@ -22,6 +22,8 @@ SLUG_LOCKED = _("This slug is already used by stored answers or results and cann
 NOT_FINITE = _("Enter a finite number.")
 NEGATIVE_WEIGHT = _("A weight cannot be negative.")
 TOO_FEW_OPTIONS = _("A question needs at least two answer options.")
+MISSING_SCORES = _("Give this option a score for every scored model; missing: %(models)s.")
+NOT_SCORED_MODEL = _("Only models that compete in scoring can receive a score.")
 MAX_OPTION_SCORE = Decimal(10)
 
 
@@ -54,7 +56,9 @@ class SlugLockedModel(models.Model):
         super().clean()
         if self.pk is None:
             return
-        stored = type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        stored = (
+            type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        )
         if stored is not None and stored != self.slug and self.is_used():
             raise ValidationError({"slug": SLUG_LOCKED}, code="slug_locked")
 
@@ -377,6 +381,15 @@ class AnswerOption(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def validate_scores(self) -> None:
+        """An option of a scored criterion scores every scored model (checked after saving)."""
+        if self.question.criterion.kind != Criterion.Kind.SCORED:
+            return
+        missing = SourcingModel.objects.filter(is_scored=True).exclude(optionscore__option=self)
+        if missing.exists():
+            names = ", ".join(str(model) for model in missing)
+            raise ValidationError(MISSING_SCORES, code="missing_scores", params={"models": names})
+
 
 class OptionScore(models.Model):
     """How strongly an answer option points toward a sourcing model (0 to 10)."""
@@ -418,9 +431,7 @@ class OptionScore(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.model_id is not None and not self.model.is_scored:
-            raise ValidationError(
-                {"model": _("Only models that compete in scoring can receive a score.")}
-            )
+            raise ValidationError({"model": NOT_SCORED_MODEL}, code="not_scored")
 
 
 class Provider(models.Model):

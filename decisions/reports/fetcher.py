@@ -4,7 +4,7 @@ A report must never reach out over the network (slow, leaks that a report is
 being printed, and makes the output depend on a third party), nor read an
 arbitrary file because a URL said so. The fetcher serves ``file:`` URLs whose
 resolved path lies inside one of ``settings.REPORT_ASSET_DIRS`` and ``data:``
-URLs; everything else raises :class:`AssetRefused`.
+URLs; everything else raises :class:`AssetRefusedError`.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ REFUSED_OUTSIDE = "Report assets load only from REPORT_ASSET_DIRS; refused {url!
 NOT_FOUND = "Report asset not found: {url!r}."
 
 
-class AssetRefused(ValueError):
+class AssetRefusedError(ValueError):
     """A report tried to load something other than a file under the asset dirs."""
 
 
 class AssetFetcher(URLFetcher):
     """Serve ``file:`` URLs under the asset dirs (after resolving symlinks and ``..``)
-    and ``data:`` URLs; refuse everything else with :class:`AssetRefused`.
+    and ``data:`` URLs; refuse everything else with :class:`AssetRefusedError`.
 
     ``fail_on_errors`` (on by default) makes WeasyPrint stop instead of silently
     printing a report without its stylesheet.
@@ -45,10 +45,10 @@ class AssetFetcher(URLFetcher):
         """The file a ``file:`` URL names, if it lies inside an asset dir."""
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in {"", "localhost"}:
-            raise AssetRefused(REFUSED_SCHEME.format(url=url, scheme=parts.scheme))
+            raise AssetRefusedError(REFUSED_SCHEME.format(url=url, scheme=parts.scheme))
         path = Path(unquote(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.asset_dirs):
-            raise AssetRefused(REFUSED_OUTSIDE.format(url=url))
+            raise AssetRefusedError(REFUSED_OUTSIDE.format(url=url))
         if not path.is_file():
             raise FileNotFoundError(NOT_FOUND.format(url=url))
         return path

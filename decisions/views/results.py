@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +17,39 @@ from decisions import selectors, services
 from decisions.advice import snapshot_changes
 from decisions.forms import DecisionForm
 from decisions.models import FunctionAssessment
-from decisions.presentation import summarise_function
+from decisions.presentation import FunctionSummary, summarise_function
+
+# Profile answers that add nothing to "offshore, back office".
+NO_REFINEMENT = {"no-preference", "both"}
+
+
+def _short(label: str) -> str:
+    """The part before the colon: 'Offshore: a provider overseas' -> 'Offshore'."""
+    return label.split(":", 1)[0].strip()
+
+
+def _comparison(summary: FunctionSummary, previous: dict[str, Any]) -> dict[str, Any]:
+    """The previous stored result next to the current one, for "What changed"."""
+    before = previous.get("scores") or {}
+    rows = [
+        {
+            "label": line.abbreviation,
+            "slug": line.slug,
+            "before": round(before[line.slug] * 100) if line.slug in before else None,
+            "now": line.percent,
+        }
+        for line in summary.ranking
+    ]
+    return {
+        "model_slug": previous.get("recommended"),
+        "model": summary.abbreviation(previous.get("recommended")),
+        "changed": previous.get("recommended") != summary.recommended.slug,
+        "rows": rows,
+        "criteria_version": previous.get("criteria_version", ""),
+        "computed_at": parse_datetime(previous["computed_at"])
+        if previous.get("computed_at")
+        else None,
+    }
 
 
 def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
@@ -22,11 +57,19 @@ def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[st
     assert summary is not None
     profile = summary.profile
     previous = function.previous or None
+    labels = summary.profile_labels
     return {
         "function": function,
         "assessment": function.assessment,
         "summary": summary,
         "form": form,
+        "refinement": [
+            _short(labels[slug]).lower()
+            for slug in ("delivery-location", "office")
+            if slug in labels and profile.get(slug) not in NO_REFINEMENT
+        ],
+        "location_label": _short(labels.get("delivery-location", "")),
+        "comparison": _comparison(summary, previous) if previous else None,
         "shortlist": selectors.provider_shortlist(
             model_slug=summary.recommended.slug,
             activity_id=function.activity_id,

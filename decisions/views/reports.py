@@ -1,0 +1,47 @@
+"""The assessment report (PDF) and its CSV and JSON exports: fetch, render, wrap."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from decisions import selectors
+from decisions.reports.pdf import PDFReport
+from decisions.reports.tabular import CSVExport, JSONExport
+
+
+def _respond(
+    request: HttpRequest, pk: int, exporter: PDFReport | CSVExport | JSONExport, *, inline: bool
+) -> HttpResponse:
+    assessment = selectors.get_assessment_for_user(request.user, pk)
+    functions = selectors.assessment_functions(assessment)
+    filename, content_type, content = exporter.render(assessment, functions)
+    response = HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(not inline, filename)},
+    )
+    # Confidential: never kept by a shared cache or the browser's disk cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_safe
+def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, PDFReport(), inline=True)
+
+
+@login_required
+@require_safe
+def assessment_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, CSVExport(), inline=False)
+
+
+@login_required
+@require_safe
+def assessment_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, JSONExport(), inline=False)

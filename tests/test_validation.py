@@ -1,0 +1,391 @@
+"""Catalogue validation: model rules, and loaddata refusing a bad fixture with a clear message."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from decisions.models import AnswerOption, Criterion, OptionScore, Question, SourcingModel
+from decisions.models.catalogue import (
+    MISSING_SCORES,
+    NEGATIVE_WEIGHT,
+    NOT_FINITE,
+    NOT_SCORED_MODEL,
+    SLUG_LOCKED,
+    TOO_FEW_OPTIONS,
+    validate_finite,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(instance: Any) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as caught:
+        instance.full_clean()
+    return caught.value.message_dict
+
+
+# --- Model validation ----------------------------------------------------------------------
+
+
+def test_a_negative_weight_is_rejected():
+    criterion = factories.CriterionFactory.build(weight=Decimal("-0.5"))
+
+    assert errors_of(criterion)["weight"] == [str(NEGATIVE_WEIGHT)]
+
+
+def test_a_zero_weight_is_allowed():
+    factories.CriterionFactory.build(weight=Decimal(0)).full_clean()
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_weight_is_rejected(value):
+    criterion = factories.CriterionFactory.build(weight=Decimal(value))
+
+    [message] = errors_of(criterion)["weight"]
+    assert value in message  # Django names the value: "“NaN” value must be a decimal number."
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity"])
+def test_a_non_finite_score_is_rejected(value):
+    score = factories.OptionScoreFactory.build(
+        option=factories.AnswerOptionFactory(), model=factories.SourcingModelFactory()
+    )
+    score.score = Decimal(value)
+
+    [message] = errors_of(score)["score"]
+    assert value in message
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), Decimal("NaN"), "abc"])
+def test_validate_finite_names_the_problem(value):
+    with pytest.raises(ValidationError) as caught:
+        validate_finite(value)
+
+    assert caught.value.messages == [str(NOT_FINITE)]
+
+
+@pytest.mark.parametrize("value", ["-0.01", "10.01", "11"])
+def test_a_score_outside_zero_to_ten_is_rejected(value):
+    score = factories.OptionScoreFactory.build(
+        option=factories.AnswerOptionFactory(),
+        model=factories.SourcingModelFactory(),
+        score=Decimal(value),
+    )
+
+    [message] = errors_of(score)["score"]
+    assert "greater than or equal to 0" in message or "less than or equal to 10" in message
+
+
+@pytest.mark.parametrize("value", ["0", "10", "7.5"])
+def test_a_score_from_zero_to_ten_is_accepted(value):
+    factories.OptionScoreFactory.build(
+        option=factories.AnswerOptionFactory(),
+        model=factories.SourcingModelFactory(),
+        score=Decimal(value),
+    ).full_clean()
+
+
+def test_a_question_with_fewer_than_two_options_is_rejected():
+    question = factories.QuestionFactory()
+    factories.AnswerOptionFactory(question=question)
+
+    with pytest.raises(ValidationError) as caught:
+        question.validate_options()
+
+    assert caught.value.messages == [str(TOO_FEW_OPTIONS)]
+    factories.AnswerOptionFactory(question=question)
+    question.validate_options()
+
+
+def test_an_option_of_a_scored_criterion_needs_a_score_per_scored_model():
+    criterion = factories.scored_criterion()
+    option = AnswerOption.objects.filter(question__criterion=criterion).first()
+    dropped = option.scores.first()
+    dropped.delete()
+
+    with pytest.raises(ValidationError) as caught:
+        option.validate_scores()
+
+    expected = MISSING_SCORES % {"models": str(dropped.model)}
+    assert caught.value.messages == [expected]
+
+
+def test_an_option_of_a_profile_criterion_needs_no_scores():
+    option = factories.AnswerOptionFactory(question__criterion__kind=Criterion.Kind.PROFILE)
+
+    option.validate_scores()
+
+
+def test_a_duplicate_slug_is_rejected():
+    factories.CriterionFactory(slug="shared-slug")
+    duplicate = factories.CriterionFactory.build(slug="shared-slug")
+
+    [message] = errors_of(duplicate)["slug"]
+    assert "already exists" in message
+
+
+def test_a_used_slug_cannot_change():
+    criterion = factories.scored_criterion(slug="locked-slug")
+    factories.AnswerFactory(option=AnswerOption.objects.filter(question__criterion=criterion)[0])
+    criterion.slug = "moved-slug"
+
+    assert errors_of(criterion)["slug"] == [str(SLUG_LOCKED)]
+
+
+def test_an_unused_slug_can_change():
+    criterion = factories.scored_criterion(slug="free-slug")
+    criterion.slug = "moved-slug"
+
+    criterion.full_clean()
+
+
+def test_a_used_sourcing_model_slug_cannot_change():
+    score = factories.OptionScoreFactory()
+    model = score.model
+    model.slug = "renamed"
+
+    assert errors_of(model)["slug"] == [str(SLUG_LOCKED)]
+
+
+def test_a_score_for_a_model_that_does_not_compete_is_rejected():
+    specialisation = factories.SourcingModelFactory(is_scored=False)
+    score = factories.OptionScoreFactory.build(
+        option=factories.AnswerOptionFactory(), model=specialisation
+    )
+
+    assert str(NOT_SCORED_MODEL) in errors_of(score)["model"]
+
+
+# --- loaddata ------------------------------------------------------------------------------
+
+BASE_PK = 90_000
+
+
+def criterion_row(pk: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "model": "decisions.criterion",
+        "pk": pk,
+        "fields": {
+            "slug": f"fixture-criterion-{pk}",
+            "name": f"Fixture criterion {pk}",
+            "explanation": "Loaded from a test fixture.",
+            "bpo_side": "Under BPO.",
+            "kpo_side": "Under KPO.",
+            "kind": "scored",
+            "weight": "1.00",
+            "order": 500,
+            **fields,
+        },
+    }
+
+
+def question_rows(criterion_pk: int, options: int, score: Any = "5.00") -> list[dict[str, Any]]:
+    """A question with ``options`` options, each scoring every scored model."""
+    question_pk = criterion_pk
+    rows: list[dict[str, Any]] = [
+        {
+            "model": "decisions.question",
+            "pk": question_pk,
+            "fields": {"criterion": criterion_pk, "text": "Fixture question?", "order": 0},
+        }
+    ]
+    scored = SourcingModel.objects.filter(is_scored=True).values_list("pk", flat=True)
+    for index in range(options):
+        option_pk = question_pk * 10 + index
+        rows.append(
+            {
+                "model": "decisions.answeroption",
+                "pk": option_pk,
+                "fields": {
+                    "question": question_pk,
+                    "label": f"Option {index}",
+                    "code": f"option-{index}",
+                    "order": index,
+                },
+            }
+        )
+        for model_pk in scored:
+            rows.append(
+                {
+                    "model": "decisions.optionscore",
+                    "pk": option_pk * 10 + model_pk,
+                    "fields": {"option": option_pk, "model": model_pk, "score": score},
+                }
+            )
+    return rows
+
+
+def write_fixture(tmp_path: Path, name: str, rows: list[dict[str, Any]], raw: str = "") -> Path:
+    path = tmp_path / f"{name}.json"
+    path.write_text(raw or json.dumps(rows), encoding="utf-8")
+    return path
+
+
+def catalogue_state() -> tuple[Any, ...]:
+    return (
+        list(Criterion.objects.order_by("pk").values_list("pk", "slug", "name", "weight")),
+        Question.objects.count(),
+        AnswerOption.objects.count(),
+        OptionScore.objects.count(),
+    )
+
+
+@pytest.fixture
+def scored_models(db):
+    """The catalogue's scored models (created if the catalogue is not loaded)."""
+    if not SourcingModel.objects.filter(is_scored=True).exists():
+        factories.SourcingModelFactory.create_batch(2)
+    return list(SourcingModel.objects.filter(is_scored=True))
+
+
+def test_a_good_fixture_loads_and_loading_it_again_changes_nothing(tmp_path, scored_models):
+    rows = [criterion_row(BASE_PK + 1), *question_rows(BASE_PK + 1, options=3)]
+    path = write_fixture(tmp_path, "good", rows)
+
+    call_command("loaddata", str(path), verbosity=0)
+    loaded = catalogue_state()
+    call_command("loaddata", str(path), verbosity=0)
+
+    assert catalogue_state() == loaded
+    criterion = Criterion.objects.get(pk=BASE_PK + 1)
+    assert criterion.questions.get().options.count() == 3
+    assert OptionScore.objects.filter(option__question__criterion=criterion).count() == 3 * len(
+        scored_models
+    )
+
+
+def test_rows_may_refer_forward_to_rows_later_in_the_file(tmp_path, scored_models):
+    rows = [criterion_row(BASE_PK + 2), *question_rows(BASE_PK + 2, options=2)]
+    path = write_fixture(tmp_path, "forward", list(reversed(rows)))
+
+    call_command("loaddata", str(path), verbosity=0)
+
+    assert Question.objects.get(pk=BASE_PK + 2).options.count() == 2
+
+
+def bad_fixtures(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
+    """name -> (fixture file, phrases the error must contain)."""
+    pk = BASE_PK + 3
+    existing_slug = Criterion.objects.order_by("pk").values_list("slug", flat=True).first()
+    one_option = [criterion_row(pk), *question_rows(pk, options=1)]
+    nan_score = [criterion_row(pk), *question_rows(pk, options=2, score="NaN")]
+    infinite_weight = [criterion_row(pk, weight="Infinity")]
+    return {
+        "negative-weight": (
+            write_fixture(tmp_path, "negative", [criterion_row(pk, weight="-1.00")]),
+            ["negative.json", "decisions.criterion", f"pk={pk}", "weight", str(NEGATIVE_WEIGHT)],
+        ),
+        "nan-score": (
+            write_fixture(tmp_path, "nan", nan_score),
+            ["nan.json", "decisions.optionscore", "score", str(NOT_FINITE).rstrip(".")],
+        ),
+        "nan-literal-score": (
+            write_fixture(
+                tmp_path, "nanliteral", [], raw=json.dumps(nan_score).replace('"NaN"', "NaN")
+            ),
+            ["nanliteral.json", "decisions.optionscore", "score", str(NOT_FINITE).rstrip(".")],
+        ),
+        "infinite-weight": (
+            write_fixture(tmp_path, "infinite", infinite_weight),
+            ["infinite.json", "decisions.criterion", "weight", str(NOT_FINITE).rstrip(".")],
+        ),
+        "question-with-one-option": (
+            write_fixture(tmp_path, "lonely", one_option),
+            ["lonely.json", "decisions.question", f"pk={pk}", str(TOO_FEW_OPTIONS).rstrip(".")],
+        ),
+        "duplicate-slug": (
+            write_fixture(tmp_path, "duplicate", [criterion_row(pk, slug=existing_slug)]),
+            ["duplicate.json", "decisions.criterion", "slug", existing_slug, "already exists"],
+        ),
+        "score-out-of-range": (
+            write_fixture(
+                tmp_path, "range", [criterion_row(pk), *question_rows(pk, options=2, score="11")]
+            ),
+            ["range.json", "decisions.optionscore", "score", "less than or equal to 10"],
+        ),
+    }
+
+
+BAD_FIXTURES = [
+    "negative-weight",
+    "nan-score",
+    "nan-literal-score",
+    "infinite-weight",
+    "question-with-one-option",
+    "duplicate-slug",
+    "score-out-of-range",
+]
+
+
+@pytest.mark.parametrize("name", BAD_FIXTURES)
+def test_loaddata_refuses_a_bad_fixture_and_saves_nothing(tmp_path, scored_models, name):
+    if name == "duplicate-slug" and not Criterion.objects.exists():
+        factories.CriterionFactory()
+    path, phrases = bad_fixtures(tmp_path)[name]
+    before = catalogue_state()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("loaddata", str(path), verbosity=0)
+
+    message = str(caught.value)
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} missing from {message!r}"
+    assert catalogue_state() == before
+
+
+def test_loaddata_rolls_back_good_rows_loaded_before_the_bad_one(tmp_path, scored_models):
+    existing = factories.CriterionFactory(name="Original name")
+    renamed = criterion_row(existing.pk, slug=existing.slug, name="Changed by the fixture")
+    path = write_fixture(tmp_path, "mixed", [renamed, criterion_row(BASE_PK + 4, weight="-2")])
+    before = catalogue_state()
+
+    with pytest.raises(CommandError, match="A weight cannot be negative"):
+        call_command("loaddata", str(path), verbosity=0)
+
+    assert catalogue_state() == before
+    existing.refresh_from_db()
+    assert existing.name == "Original name"
+
+
+def test_loaddata_refuses_an_option_missing_a_score(tmp_path, scored_models):
+    pk = BASE_PK + 5
+    rows = [criterion_row(pk), *question_rows(pk, options=2)]
+    missing = next(r for r in rows if r["model"] == "decisions.optionscore")
+    rows.remove(missing)
+    model = SourcingModel.objects.get(pk=missing["fields"]["model"])
+    path = write_fixture(tmp_path, "unscored", rows)
+
+    with pytest.raises(CommandError) as caught:
+        call_command("loaddata", str(path), verbosity=0)
+
+    message = str(caught.value)
+    assert "unscored.json" in message
+    assert f"decisions.answeroption pk={missing['fields']['option']}" in message
+    assert str(MISSING_SCORES % {"models": str(model)}).rstrip(".") in message
+    assert not Criterion.objects.filter(pk=pk).exists()
+
+
+def test_loaddata_refuses_to_change_a_used_slug(tmp_path, scored_models):
+    criterion = factories.scored_criterion(slug="answered-already")
+    factories.AnswerFactory(option=AnswerOption.objects.filter(question__criterion=criterion)[0])
+    path = write_fixture(tmp_path, "rename", [criterion_row(criterion.pk, slug="renamed")])
+
+    with pytest.raises(CommandError, match="cannot change"):
+        call_command("loaddata", str(path), verbosity=0)
+
+    criterion.refresh_from_db()
+    assert criterion.slug == "answered-already"
+
+
+def test_the_shipped_catalogue_passes_validation():
+    call_command("loaddata", "catalogue", verbosity=0)
+
+    assert Criterion.objects.exists()
