@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -213,7 +217,30 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Keep every failed sign-in (AccessFailureLog) as an audit trail: the per-account
+# counters (AccessAttempt) are cleared by a successful sign-in.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind reverse proxies REMOTE_ADDR is the nearest proxy's address, shared by
+# every visitor: a lock would shut an account out for everyone. With N trusted
+# proxies that each append to X-Forwarded-For, the client is N from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address for django-axes (see TRUSTED_PROXY_COUNT)."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
+    return forwarded[-count] if len(forwarded) >= count else remote
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 LOGGING = {
     "version": 1,

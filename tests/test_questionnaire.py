@@ -263,7 +263,7 @@ def _query_count(client, url, django_assert_max_num_queries):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["step", "review"])
+@pytest.mark.parametrize("which", ["step", "review"])
 def test_query_count_does_not_grow_with_functions(
     manager_client, manager, assessment, page, django_assert_max_num_queries
 ):
@@ -271,7 +271,7 @@ def test_query_count_does_not_grow_with_functions(
     answer_all(function, manager)
     url = (
         step_url(function, 2)
-        if page == "step"
+        if which == "step"
         else reverse("decisions:function-review", args=[function.pk])
     )
     few = _query_count(manager_client, url, django_assert_max_num_queries)
