@@ -40,8 +40,11 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	DEBUG=true $(VENV)/bin/mypy
 
+## make bench: throughput, integrity under load, scale and PDF cost on this machine
+## (needs the local PostgreSQL; installs wrk if missing; writes docs/benchmarks.md).
+## BENCH_ARGS passes options, e.g. BENCH_ARGS=--quick for a smoke run.
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -253,7 +253,7 @@ def test_review_checks_ownership(outsider_client, client, function):
     assert client.post(url).status_code in {HTTPStatus.FOUND, HTTPStatus.METHOD_NOT_ALLOWED}
 
 
-def _query_count(client, url, django_assert_max_num_queries):
+def _query_count(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -264,9 +264,7 @@ def _query_count(client, url, django_assert_max_num_queries):
 
 
 @pytest.mark.parametrize("which", ["step", "review"])
-def test_query_count_does_not_grow_with_functions(
-    manager_client, manager, assessment, page, django_assert_max_num_queries
-):
+def test_query_count_does_not_grow_with_functions(manager_client, manager, assessment, which):
     function = factories.FunctionAssessmentFactory(assessment=assessment)
     answer_all(function, manager)
     url = (
@@ -274,7 +272,7 @@ def test_query_count_does_not_grow_with_functions(
         if which == "step"
         else reverse("decisions:function-review", args=[function.pk])
     )
-    few = _query_count(manager_client, url, django_assert_max_num_queries)
+    few = _query_count(manager_client, url)
     factories.FunctionAssessmentFactory.create_batch(49, assessment=assessment)
-    many = _query_count(manager_client, url, django_assert_max_num_queries)
+    many = _query_count(manager_client, url)
     assert few == many
