@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,7 +44,7 @@ MAX_FUNCTIONS = 200
 
 def assessment_create(
     *,
-    user: AbstractBaseUser,
+    user: User,
     organization: Organization,
     title: str,
     activities: Sequence[Activity] = (),
@@ -107,7 +107,7 @@ def answer_save(
     question: Question,
     option: AnswerOption,
     note: str = "",
-    user: AbstractBaseUser,
+    user: User,
 ) -> Answer:
     """Save (or change) the answer to one question and recompute when complete.
 
@@ -252,7 +252,7 @@ def decision_record(
     function: FunctionAssessment,
     final_model: SourcingModel,
     reason: str,
-    user: AbstractBaseUser,
+    user: User,
 ) -> FunctionAssessment:
     """Record the manager's final decision; a reason is required when it differs."""
     reason = reason.strip()
@@ -264,7 +264,7 @@ def decision_record(
         locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
         locked.final_model = final_model
         locked.final_reason = reason
-        locked.decided_by = user  # type: ignore[assignment]
+        locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.full_clean(exclude=["assessment", "activity", "recommended_model"])
         locked.save(update_fields=["final_model", "final_reason", "decided_by", "decided_at"])

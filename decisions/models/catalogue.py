@@ -57,9 +57,12 @@ class SlugLockedModel(models.Model):
         if self.pk is None:
             return
         stored = (
-            type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values_list("slug", flat=True)  # type: ignore[misc]  # concrete models have it
+            .first()
         )
-        if stored is not None and stored != self.slug and self.is_used():
+        if stored is not None and stored != getattr(self, "slug") and self.is_used():  # noqa: B009
             raise ValidationError({"slug": SLUG_LOCKED}, code="slug_locked")
 
 

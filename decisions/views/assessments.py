@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from decisions import selectors, services
 from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet
 from decisions.presentation import summarise_function
+from decisions.views.common import AuthenticatedHttpRequest
 
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = selectors.dashboard_assessments(request.user)
     return render(
         request,
@@ -31,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_create(request: HttpRequest) -> HttpResponse:
+def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organizations = selectors.organizations_for(request.user)
     if not organizations.exists():
         messages.error(request, _("You are not a member of any organisation yet: ask an admin."))
@@ -63,7 +64,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(request.user, pk)
     functions = selectors.assessment_functions(assessment)
     question_count = len(selectors.questionnaire_question_ids())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import selectors, services
 from decisions.forms import StepForm
+from decisions.views.common import AuthenticatedHttpRequest
 
 ACTIONS = {"back", "continue", "exit"}
 
 
 @login_required
 @require_safe
-def function_start(request: HttpRequest, pk: int) -> HttpResponse:
+def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resume: go to the first unanswered step, or the review when all are answered."""
     function = selectors.get_function_for_user(request.user, pk)
     answered = set(function.answers.values_list("question_id", flat=True))
@@ -31,7 +32,7 @@ def function_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def function_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
     questions = selectors.questionnaire_questions()
     if not 1 <= step <= len(questions):
@@ -105,7 +106,7 @@ def _leave(function, step: int, action: str) -> HttpResponse:  # type: ignore[no
 
 @login_required
 @require_safe
-def function_review(request: HttpRequest, pk: int) -> HttpResponse:
+def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
     rows, contradictions = selectors.review_rows(function)
     complete = all(row["answer"] is not None for row in rows)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from decisions import selectors
 from decisions.reports.pdf import PDFReport
 from decisions.reports.tabular import CSVExport, JSONExport
+from decisions.views.common import AuthenticatedHttpRequest
 
 
 def _respond(
@@ -31,17 +32,17 @@ def _respond(
 
 @login_required
 @require_safe
-def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _respond(request, pk, PDFReport(), inline=True)
 
 
 @login_required
 @require_safe
-def assessment_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _respond(request, pk, CSVExport(), inline=False)
 
 
 @login_required
 @require_safe
-def assessment_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_export_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _respond(request, pk, JSONExport(), inline=False)

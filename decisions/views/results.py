@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from decisions.advice import snapshot_changes
 from decisions.forms import DecisionForm
 from decisions.models import FunctionAssessment
 from decisions.presentation import FunctionSummary, summarise_function
+from decisions.views.common import AuthenticatedHttpRequest
 
 # Profile answers that add nothing to "offshore, back office".
 NO_REFINEMENT = {"no-preference", "both"}
@@ -79,14 +80,14 @@ def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[st
         "stale": selectors.catalogue_version() != function.criteria_version,
         "previous": previous,
         "changes": snapshot_changes(previous["snapshot"], function.snapshot)
-        if previous and previous.get("snapshot")
+        if previous and previous.get("snapshot") and function.snapshot
         else [],
     }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def function_result(request: HttpRequest, pk: int) -> HttpResponse:
+def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
     if function.result is None:
         messages.info(request, _("Answer every question to see the recommendation."))
@@ -119,7 +120,7 @@ def function_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def function_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def function_recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
     if function.result is None:
         return redirect("decisions:function-start", pk=function.pk)
