@@ -48,6 +48,9 @@ def ensure_catalogue() -> bool:
     if Criterion.objects.exists():
         return False
     call_command("loaddata", "catalogue", verbosity=0)
+    # loaddata saves raw rows, which simple_history skips: give each row its
+    # initial history entry so the first admin edit shows what it changed.
+    call_command("populate_history", auto=True, verbosity=0)
     return True
 
 

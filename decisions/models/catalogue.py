@@ -85,7 +85,8 @@ class Source(models.Model):
         verbose_name = _("source document")
 
     def __str__(self) -> str:
-        return self.title
+        # Two documents share a title: the publisher tells them apart.
+        return f"{self.publisher}: {self.title}" if self.publisher else self.title
 
 
 class SourcingModel(SlugLockedModel):
