@@ -142,7 +142,6 @@ def questionnaire_questions() -> list[Question]:
                     Prefetch("scores", to_attr="score_list")
                 ),
             ),
-            "criterion__sources",
         )
         .order_by("criterion__order", "criterion__slug", "order", "pk")
     )
@@ -242,6 +241,14 @@ class ShortlistEntry:
     lacks: list[str]
 
 
+def providers_with_offer() -> list[Provider]:
+    """Every provider profile with what ``provider_shortlist`` looks at (4 queries)."""
+    return list(
+        Provider.objects.prefetch_related("activities", "delivery_options", "sourcing_models")
+        .order_by("name")
+    )
+
+
 def provider_shortlist(
     *,
     model_slug: str,
@@ -249,21 +256,21 @@ def provider_shortlist(
     location: str | None,
     office: str | None,
     limit: int = 5,
+    providers: list[Provider] | None = None,
 ) -> list[ShortlistEntry]:
     """Providers offering the model, best fit first, each with what it lacks.
 
     A provider lacks the activity when it does not serve it, the delivery
     location when it does not deliver from there, the office when it serves
-    only the other one.
+    only the other one. Pass ``providers`` (from ``providers_with_offer``) to
+    rank many functions against one load.
     """
-    providers = (
-        Provider.objects.filter(sourcing_models__slug=model_slug)
-        .prefetch_related("activities", "delivery_options", "sourcing_models")
-        .distinct()
-        .order_by("name")
-    )
+    if providers is None:
+        providers = providers_with_offer()
     entries = []
     for provider in providers:
+        if model_slug not in {m.slug for m in provider.sourcing_models.all()}:
+            continue
         lacks = []
         activity_ids = {a.pk for a in provider.activities.all()}
         if activity_id is not None and activity_id not in activity_ids:

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,7 @@ from decisions.models import (
     Question,
     SourcingModel,
 )
+from decisions.models.assessments import NOTE_MAX
 
 NOT_A_MEMBER = _("You are not a member of this organisation.")
 OPTION_NOT_OF_QUESTION = _("Choose one of the options offered for this question.")
@@ -39,6 +41,7 @@ REASON_REQUIRED = _("Say why the final decision differs from the recommendation.
 NOT_RECOMMENDED_YET = _("Answer every question before recording a final decision.")
 NO_WEIGHT = _("Every scored criterion has weight 0: ask an admin to set the weights.")
 STALE_FORM = _("This form has expired: reload the page and submit it again.")
+NOTE_TOO_LONG = _("Keep the note to %(max)d characters.")
 MAX_FUNCTIONS = 200
 
 
@@ -108,30 +111,41 @@ def answer_save(
     option: AnswerOption,
     note: str = "",
     user: User,
+    questions: Sequence[Question] | None = None,
 ) -> Answer:
     """Save (or change) the answer to one question and recompute when complete.
 
-    The function row is locked for the duration, so two saves of the same step
-    at the same moment end with exactly one answer and one recommendation.
+    ``questions`` is the walkthrough (``selectors.questionnaire_questions()``)
+    when the caller already has it. The function row is locked for the
+    duration, so two saves of the same step at the same moment end with
+    exactly one answer and one recommendation.
     """
     if option.question_id != question.pk:
         raise ValidationError({"option": OPTION_NOT_OF_QUESTION}, code="foreign_option")
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            {"note": ValidationError(NOTE_TOO_LONG, params={"max": NOTE_MAX})},
+            code="note_too_long",
+        )
     with transaction.atomic():
         locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
         answer, _created = Answer.objects.update_or_create(
             function=locked,
             question=question,
-            defaults={"option": option, "note": note.strip(), "answered_by": user},
+            defaults={"option": option, "note": note, "answered_by": user},
         )
-        answer.full_clean()
-        _refresh_progress(locked)
+        _refresh_progress(locked, questions)
     function.refresh_from_db()
     return answer
 
 
-def _refresh_progress(function: FunctionAssessment) -> None:
+def _refresh_progress(
+    function: FunctionAssessment, questions: Sequence[Question] | None = None
+) -> None:
     """Update the progress counters; (re)compute the recommendation once complete."""
-    questions = selectors.questionnaire_questions()
+    if questions is None:
+        questions = selectors.questionnaire_questions()
     answered = set(function.answers.values_list("question_id", flat=True))
     function.answered_count = sum(1 for q in questions if q.pk in answered)
     complete = function.answered_count == len(questions) and bool(questions)
@@ -148,13 +162,17 @@ def _refresh_progress(function: FunctionAssessment) -> None:
 
 
 def _refresh_assessment_status(assessment_id: int) -> None:
-    pending = FunctionAssessment.objects.filter(assessment_id=assessment_id).exclude(
+    """Completed when every function has a recommendation; one UPDATE."""
+    pending = FunctionAssessment.objects.filter(assessment_id=OuterRef("pk")).exclude(
         status=FunctionAssessment.Status.RECOMMENDED
     )
-    status = Assessment.Status.IN_PROGRESS if pending.exists() else Assessment.Status.COMPLETED
-    assessment = Assessment.objects.get(pk=assessment_id)
-    assessment.status = status
-    assessment.save(update_fields=["status", "updated_at"])
+    Assessment.objects.filter(pk=assessment_id).update(
+        status=Case(
+            When(Exists(pending), then=Value(Assessment.Status.IN_PROGRESS)),
+            default=Value(Assessment.Status.COMPLETED),
+        ),
+        updated_at=timezone.now(),
+    )
 
 
 def _answers_record(

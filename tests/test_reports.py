@@ -510,3 +510,31 @@ def test_reports_are_not_cached(manager_client, assessment, name):
     response = manager_client.get(url(name, assessment))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_report_query_count_does_not_grow_with_functions(manager, assessment):
+    """Shortlists for every function come from one load of the provider profiles."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    names = [name for name, spec in ARCHETYPES.items() if spec.get("expected")]
+
+    def add(name):
+        function = factories.FunctionAssessmentFactory(
+            assessment=assessment,
+            name=name,
+            activity=Activity.objects.filter(slug=ARCHETYPES[name].get("activity")).first(),
+        )
+        answer_archetype(function, manager, name)
+
+    def count():
+        functions = selectors.assessment_functions(assessment)
+        with CaptureQueriesContext(connection) as ctx:
+            PDFReport().context(assessment, functions)
+        return len(ctx.captured_queries)
+
+    add(names[0])
+    few = count()
+    for name in names[1:5]:
+        add(name)
+    assert count() == few

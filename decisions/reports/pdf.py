@@ -27,7 +27,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from decisions import charts, selectors
-from decisions.models import Assessment, FunctionAssessment
+from decisions.models import Assessment, FunctionAssessment, Provider
 from decisions.presentation import FunctionSummary, Robustness, summarise_function
 from decisions.reports.common import export_filename, has_recommendation
 from decisions.reports.fetcher import AssetFetcher
@@ -150,6 +150,30 @@ class VersionUse:
     last: datetime | None
 
 
+class _Shortlists:
+    """Provider shortlists for a report's functions, from one load of the profiles."""
+
+    def __init__(self) -> None:
+        self._providers: list[Provider] | None = None
+        self._by_key: dict[tuple[Any, ...], list[selectors.ShortlistEntry]] = {}
+
+    def get(
+        self, model_slug: str, activity_id: int | None, location: str | None, office: str | None
+    ) -> list[selectors.ShortlistEntry]:
+        key = (model_slug, activity_id, location, office)
+        if key not in self._by_key:
+            if self._providers is None:
+                self._providers = selectors.providers_with_offer()
+            self._by_key[key] = selectors.provider_shortlist(
+                model_slug=model_slug,
+                activity_id=activity_id,
+                location=location,
+                office=office,
+                providers=self._providers,
+            )
+        return self._by_key[key]
+
+
 class PDFReport:
     """The assessment report as PDF bytes."""
 
@@ -164,7 +188,7 @@ class PDFReport:
         self, assessment: Assessment, functions: Sequence[FunctionAssessment]
     ) -> dict[str, Any]:
         """What the template renders: summary rows, per-function sections, charts."""
-        shortlists: dict[tuple[Any, ...], list[selectors.ShortlistEntry]] = {}
+        shortlists = _Shortlists()
         rows: list[SummaryRow] = []
         sections: list[FunctionSection] = []
         for function in functions:
@@ -195,19 +219,14 @@ class PDFReport:
         number: int,
         function: FunctionAssessment,
         summary: FunctionSummary,
-        shortlists: dict[tuple[Any, ...], list[selectors.ShortlistEntry]],
+        shortlists: _Shortlists,
     ) -> FunctionSection:
-        key = (
+        shortlist = shortlists.get(
             summary.recommended.slug,
             function.activity_id,
             summary.profile.get("delivery-location"),
             summary.profile.get("office"),
         )
-        if key not in shortlists:
-            # Functions that share model, activity and profile share one query.
-            shortlists[key] = selectors.provider_shortlist(
-                model_slug=key[0], activity_id=key[1], location=key[2], office=key[3]
-            )
         scored = [(slug, model["abbreviation"]) for slug, model in summary.models.items()]
         scored_slugs = {line.slug for line in summary.ranking}
         return FunctionSection(
@@ -227,7 +246,7 @@ class PDFReport:
                     [(slug, label) for slug, label in scored if slug in scored_slugs],
                 )
             ),
-            shortlist=shortlists[key],
+            shortlist=shortlist,
             sensitivity=sensitivity_rows(summary),
         )
 

@@ -38,8 +38,6 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
     if not 1 <= step <= len(questions):
         raise Http404("No such step.")
     question = questions[step - 1]
-    answers = selectors.answers_for(function)
-    current = answers.get(question.pk)
     return_to_review = request.GET.get("from") == "review"
 
     if request.method == "POST":
@@ -58,6 +56,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                     option=form.cleaned_data["option"],
                     note=form.cleaned_data["note"],
                     user=request.user,
+                    questions=questions,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -67,7 +66,9 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                         return redirect("decisions:function-review", pk=function.pk)
                     return redirect("decisions:function-step", pk=function.pk, step=step + 1)
                 return _leave(function, step, action)
-    else:
+    answers = selectors.answers_for(function)
+    if request.method != "POST":
+        current = answers.get(question.pk)
         initial = {"option": current.option_id, "note": current.note} if current else {}
         form = StepForm(initial=initial, question=question)
 
