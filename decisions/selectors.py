@@ -244,8 +244,9 @@ class ShortlistEntry:
 def providers_with_offer() -> list[Provider]:
     """Every provider profile with what ``provider_shortlist`` looks at (4 queries)."""
     return list(
-        Provider.objects.prefetch_related("activities", "delivery_options", "sourcing_models")
-        .order_by("name")
+        Provider.objects.prefetch_related(
+            "activities", "delivery_options", "sourcing_models"
+        ).order_by("name")
     )
 
 
