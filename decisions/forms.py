@@ -26,9 +26,6 @@ MAX_ID = 2**63 - 1
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Activity) -> str:  # type: ignore[override]
-        return str(obj.name)
-
     def clean(self, value: Any) -> Any:
         # Django checks that each id is a number, not that it fits a column: on
         # SQLite an id past 64 bits makes the IN query raise OverflowError (a 500).

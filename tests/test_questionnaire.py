@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -95,7 +96,8 @@ def test_save_and_continue_saves_and_moves_on(manager_client, manager, function,
     assert function.status == FunctionAssessment.Status.IN_PROGRESS
     # The saved answer is shown when the step is opened again.
     page = manager_client.get(step_url(function, 1)).content.decode()
-    assert f'value="{option.pk}" id="id_option_1" checked' in page or "checked" in page
+    checked = re.findall(r'<input[^>]*type="radio"[^>]*value="(\d+)"[^>]*\schecked', page)
+    assert checked == [str(option.pk)]
     assert "Checked with HR" in page
 
 
@@ -247,10 +249,10 @@ def test_consistent_answers_are_not_flagged(manager_client, manager, function):
     assert "Some answers contradict each other" not in page
 
 
-def test_review_checks_ownership(outsider_client, client, function):
+def test_review_checks_ownership(outsider_client, function):
     url = reverse("decisions:function-review", args=[function.pk])
     assert outsider_client.get(url).status_code == HTTPStatus.NOT_FOUND
-    assert client.post(url).status_code in {HTTPStatus.FOUND, HTTPStatus.METHOD_NOT_ALLOWED}
+    assert outsider_client.post(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
 def _query_count(client, url):
