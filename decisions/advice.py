@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+
+from decisions.records import CriterionEntry, ModelEntry, Snapshot
+from decisions.scoring import Contribution, ScoringResult
 
 # Criteria that describe the same reality from two angles: answers on them
 # should not point to opposite models.
@@ -70,58 +72,52 @@ def contradictions(answers: Iterable[AnsweredCriterion]) -> list[Contradiction]:
     return found
 
 
-def drivers(result: Mapping[str, Any], *, limit: int = 4) -> dict[str, list[dict[str, Any]]]:
-    """The contributions that pushed toward the winner (``for``) and against it.
+def drivers(
+    engine: ScoringResult, *, limit: int = 4
+) -> tuple[list[Contribution], list[Contribution]]:
+    """The contributions that pushed toward the winner, and those that pushed against it."""
+    pushing = sorted((c for c in engine.contributions if c.push > 0), key=lambda c: -c.push)
+    against = sorted((c for c in engine.contributions if c.push < 0), key=lambda c: c.push)
+    return pushing[:limit], against[:limit]
 
-    ``result`` is ``ScoringResult.to_dict()``; entries keep the engine's fields.
+
+@dataclass(frozen=True)
+class CatalogueChange:
+    """A difference between two snapshots that matters to scoring.
+
+    ``kind`` is ``weight``, ``scores``, ``added`` or ``removed``; ``before`` and
+    ``after`` are the weights (for ``weight`` changes).
     """
-    contributions = list(result.get("contributions", []))
-    pushing = sorted(
-        (c for c in contributions if c["push"] > 0), key=lambda c: c["push"], reverse=True
-    )
-    against = sorted((c for c in contributions if c["push"] < 0), key=lambda c: c["push"])
-    return {"for": pushing[:limit], "against": against[:limit]}
+
+    kind: str
+    slug: str
+    name: str
+    before: Decimal | None = None
+    after: Decimal | None = None
 
 
-def _criteria_by_slug(snapshot: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {c["slug"]: c for c in snapshot.get("criteria", [])}
+def _option_scores(criterion: CriterionEntry) -> dict[str, Mapping[str, Decimal]]:
+    return {option.code: option.scores for q in criterion.questions for option in q.options}
 
 
-def _option_scores(criterion: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    return {
-        option["code"]: option["scores"]
-        for question in criterion.get("questions", [])
-        for option in question.get("options", [])
-    }
-
-
-def snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Catalogue differences that matter to scoring, as plain records.
-
-    Each record has ``kind`` (``weight``, ``scores``, ``added``, ``removed``),
-    the criterion ``slug`` and ``name``, and for weights ``before``/``after``.
-    """
-    old, new = _criteria_by_slug(before), _criteria_by_slug(after)
-    changes: list[dict[str, Any]] = []
+def snapshot_changes(before: Snapshot, after: Snapshot) -> list[CatalogueChange]:
+    """What changed in the criteria, weights and option scores between two snapshots."""
+    old = {c.slug: c for c in before.criteria}
+    new = {c.slug: c for c in after.criteria}
+    changes: list[CatalogueChange] = []
     for slug, criterion in new.items():
-        if slug not in old:
-            changes.append({"kind": "added", "slug": slug, "name": criterion["name"]})
+        previous = old.get(slug)
+        if previous is None:
+            changes.append(CatalogueChange("added", slug, criterion.name))
             continue
-        previous = old[slug]
-        if Decimal(previous["weight"]) != Decimal(criterion["weight"]):
+        if previous.weight != criterion.weight:
             changes.append(
-                {
-                    "kind": "weight",
-                    "slug": slug,
-                    "name": criterion["name"],
-                    "before": previous["weight"],
-                    "after": criterion["weight"],
-                }
+                CatalogueChange("weight", slug, criterion.name, previous.weight, criterion.weight)
             )
         if _option_scores(previous) != _option_scores(criterion):
-            changes.append({"kind": "scores", "slug": slug, "name": criterion["name"]})
+            changes.append(CatalogueChange("scores", slug, criterion.name))
     changes.extend(
-        {"kind": "removed", "slug": slug, "name": criterion["name"]}
+        CatalogueChange("removed", slug, criterion.name)
         for slug, criterion in old.items()
         if slug not in new
     )
@@ -129,7 +125,7 @@ def snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
 
 
 def specialised_model(
-    winner: str, activity_typical_model: str | None, models: Sequence[Mapping[str, Any]]
+    winner: str, activity_typical_model: str | None, models: Sequence[ModelEntry]
 ) -> str:
     """Name the specialisation (LPO) when its parent (KPO) wins for a function of its field.
 
@@ -139,6 +135,6 @@ def specialised_model(
     if activity_typical_model is None:
         return winner
     for model in models:
-        if model["slug"] == activity_typical_model and model.get("specialises") == winner:
-            return str(model["slug"])
+        if model.slug == activity_typical_model and model.specialises == winner:
+            return model.slug
     return winner

@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 
-from decisions import selectors, services
+from decisions import questionnaire, services
 from decisions.demo_profiles import ARCHETYPES
 from decisions.models import (
     Activity,
     Assessment,
     Criterion,
+    FunctionAssessment,
     Membership,
     Organization,
     SourcingModel,
@@ -54,13 +56,19 @@ def ensure_catalogue() -> bool:
     return True
 
 
-def _answer(function, user, archetype: str, *, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def _answer(
+    function: FunctionAssessment, user: User, archetype: str, *, limit: int | None = None
+) -> None:
     codes = ARCHETYPES[archetype]
-    questions = selectors.questionnaire_questions()
-    for question in questions[:limit]:
-        option = next(o for o in question.options.all() if o.code == codes[question.criterion.slug])
+    walkthrough = questionnaire.current()
+    for question in walkthrough.questions[:limit]:
+        option = next(o for o in question.options if o.code == codes[question.criterion.slug])
         services.answer_save(
-            function=function, question=question, option=option, user=user, note=""
+            function=function,
+            question=question,
+            option_id=option.id,
+            user=user,
+            walkthrough=walkthrough,
         )
 
 

@@ -6,17 +6,13 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import (
-    Activity,
-    AnswerOption,
-    Organization,
-    Question,
-    SourcingModel,
-)
+from decisions.models import Activity, Organization, SourcingModel
 from decisions.models.assessments import NAME_MAX, NOTE_MAX, REASON_MAX
+from decisions.questionnaire import OptionDef, QuestionDef
 
 CUSTOM_FUNCTION_ROWS = 3
 
@@ -122,11 +118,10 @@ CustomFunctionFormSet = forms.formset_factory(
 class StepForm(forms.Form):
     """One questionnaire step: an option of this question, and an optional note."""
 
-    option = forms.ModelChoiceField(
+    option = forms.TypedChoiceField(
         label=_("Your answer"),
-        queryset=AnswerOption.objects.none(),
+        coerce=int,
         widget=forms.RadioSelect,
-        empty_label=None,
         error_messages={
             "required": _("Choose the answer that fits this function best."),
             "invalid_choice": _("Choose one of the options offered for this question."),
@@ -140,12 +135,28 @@ class StepForm(forms.Form):
         help_text=_("Anything the reader of the report should know about this answer."),
     )
 
-    def __init__(self, *args: Any, question: Question, **kwargs: Any):
+    def __init__(self, *args: Any, question: QuestionDef, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.question = question
         field = self.fields["option"]
-        field.queryset = question.options.all()  # type: ignore[attr-defined]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(option.id, option.label) for option in question.options]
         field.label = question.text
+
+    def options(self) -> list[tuple[OptionDef, bool]]:
+        """Each option of the question and whether it is the chosen one."""
+        chosen = str(self["option"].value() or "")
+        return [(option, str(option.id) == chosen) for option in self.question.options]
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors beside their field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for each in errors:
+                form.add_error(field if field in form.fields else None, each)
+    else:
+        form.add_error(None, error)
 
 
 class DecisionForm(forms.Form):

@@ -1,21 +1,91 @@
-"""Turn a stored recommendation (result + snapshot JSON) into what pages and reports show.
+"""What a stored decision looks like to a reader: one view model per function and one per
+assessment, used by the web pages, the PDF report and the CSV/JSON exports alike.
 
-Reads only the stored JSON, never the live catalogue, so a result page or a
-report printed next year says what it said when the result was computed.
+Everything is read from the typed records (:mod:`decisions.records`) stored with
+each function, never from the live catalogue, so a page or a report printed
+next year says what it said when the result was computed. Numbers are turned
+into words and points here, once (:func:`points`, :func:`signed_points`,
+:func:`plain_number`); templates and exporters only place them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from decisions.advice import drivers
+from decisions import charts, records, selectors
+from decisions.advice import CatalogueChange, drivers, snapshot_changes
+from decisions.models import Assessment, Criterion, FunctionAssessment, Provider
+from decisions.scoring import Contribution, Sensitivity
+from decisions.selectors import ShortlistEntry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# --- numbers, formatted in one place -----------------------------------------------------------
 
 
-@dataclass
+def points(score: float) -> int:
+    """A 0..1 score or margin as whole points out of 100."""
+    return round(score * 100)
+
+
+def signed_points(value: float) -> str:
+    """A 0..1 difference as signed points with a real minus sign (U+2212): "+12", "-3", "0"."""
+    whole = points(value)
+    if whole > 0:
+        return f"+{whole}"
+    return "0" if whole == 0 else f"\u2212{-whole}"
+
+
+def plain_number(value: float | Decimal | None) -> str:
+    """At most two decimals, trailing zeros trimmed: 4.8 -> "4.8", 3.0 -> "3"."""
+    if value is None:
+        return ""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+# --- confidence bands ------------------------------------------------------------------------
+
+LEANING_MARGIN = 0.15  # below this lead (and not borderline) a call is "leaning"
+
+
+@dataclass(frozen=True)
+class Band:
+    slug: str
+    label: StrOrPromise
+
+
+BANDS = (
+    Band("clear", gettext_lazy("Clear")),
+    Band("leaning", gettext_lazy("Leaning")),
+    Band("close-call", gettext_lazy("Close call")),
+)
+CLOSE_CALL = "close-call"
+
+
+def confidence_band(margin: float, borderline: bool) -> Band:
+    """Clear, leaning or a close call, from the lead over the runner-up.
+
+    A close call is exactly what the engine flags borderline, so the two never disagree.
+    """
+    if borderline:
+        return BANDS[2]
+    return BANDS[1] if margin < LEANING_MARGIN else BANDS[0]
+
+
+# --- pieces of a function's view ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class ModelLine:
     slug: str
     abbreviation: str
@@ -23,193 +93,488 @@ class ModelLine:
     score: float
 
     @property
-    def percent(self) -> int:
-        return round(self.score * 100)
+    def points(self) -> int:
+        return points(self.score)
 
 
-@dataclass
-class Driver:
+@dataclass(frozen=True)
+class Reason:
+    """An answer that pushed toward (or away from) the recommended model."""
+
     slug: str
     name: str
     option_label: str
     favours: str
     push: float
-    share: float
 
     @property
-    def push_points(self) -> float:
-        return round(self.push * 100, 1)
+    def push_points(self) -> str:
+        """The lead it added or took, in points with one decimal, unsigned."""
+        return f"{abs(self.push) * 100:.1f}"
 
 
-@dataclass
-class Robustness:
+@dataclass(frozen=True)
+class SensitivityRow:
+    """How far one criterion's weight can move, the others held, before the winner changes."""
+
     slug: str
     name: str
     weight: float
     lower: float | None
     upper: float | None
-    flips_to_below: str | None
-    flips_to_above: str | None
+    below: str
+    above: str
     change: float | None
+    weakest: bool
+
+    @property
+    def weight_text(self) -> str:
+        return plain_number(self.weight)
+
+    @property
+    def lower_text(self) -> str:
+        return plain_number(self.lower)
+
+    @property
+    def upper_text(self) -> str:
+        return plain_number(self.upper)
+
+    @property
+    def holds(self) -> str:
+        """The weights over which the recommendation holds, in words."""
+        if self.lower is None and self.upper is None:
+            return _("any")
+        if self.upper is None:
+            return f"≥ {plain_number(self.lower or 0)}"
+        if self.lower is None:
+            return f"≤ {plain_number(self.upper)}"
+        return f"{plain_number(self.lower)}\u2013{plain_number(self.upper)}"
 
 
-@dataclass
-class FunctionSummary:
-    """Everything the result page, the overview and the PDF say about one function."""
+@dataclass(frozen=True)
+class ScoreChange:
+    abbreviation: str
+    slug: str
+    before: int | None
+    now: int
 
-    name: str
-    recommended: ModelLine
-    engine_winner: str
-    ranking: list[ModelLine]
-    margin: float
-    borderline: bool
-    drivers_for: list[Driver]
-    drivers_against: list[Driver]
-    sensitivity: list[Robustness]
-    weakest: Robustness | None
-    what_would_flip: str
-    contract_shape: str
-    answers: list[dict[str, Any]]
-    profile: dict[str, str]
-    profile_labels: dict[str, str]
-    contributions: list[dict[str, Any]]
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result before the last recomputation under changed criteria, beside today's."""
+
+    model: str
+    model_slug: str
+    changed: bool
+    rows: list[ScoreChange]
     criteria_version: str
     computed_at: datetime | None
-    specialised: bool
-    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changes: list[CatalogueChange]
+
+
+# Profile answers that add nothing to "offshore, back office".
+NO_REFINEMENT = {"no-preference", "both"}
+PROFILE_ORDER = ("delivery-location", "office")
+
+
+def short_label(label: str) -> str:
+    """The part before the colon: 'Offshore: a provider overseas' -> 'Offshore'."""
+    return label.split(":", 1)[0].strip()
+
+
+class FunctionView:
+    """Everything the result page, the overview, the PDF and the exports say about a function.
+
+    ``has_result`` is False while the function is not fully answered; the
+    result-derived properties must not be read then.
+    """
+
+    def __init__(self, function: FunctionAssessment, *, number: int = 0) -> None:
+        self.function = function
+        self.number = number
+        complete = function.status == FunctionAssessment.Status.RECOMMENDED
+        self.result = function.stored_result if complete else None
+        self.snapshot = function.stored_snapshot if self.result is not None else None
+
+    @property
+    def has_result(self) -> bool:
+        return self.result is not None and self.snapshot is not None
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @property
+    def anchor(self) -> str:
+        return f"function-{self.function.pk}"
+
+    # -- models and scores
+
+    def abbreviation(self, slug: str | None) -> str:
+        model = self._snapshot.model(slug)
+        return model.abbreviation if model is not None else (slug or "")
+
+    def _line(self, slug: str, score: float) -> ModelLine:
+        model = self._snapshot.model(slug)
+        if model is None:
+            return ModelLine(slug, slug, slug, score)
+        return ModelLine(slug, model.abbreviation, model.name, score)
+
+    @property
+    def _result(self) -> records.StoredResult:
+        assert self.result is not None, "no stored result"
+        return self.result
+
+    @property
+    def _snapshot(self) -> records.Snapshot:
+        assert self.snapshot is not None, "no stored snapshot"
+        return self.snapshot
+
+    @cached_property
+    def ranking(self) -> list[ModelLine]:
+        return [self._line(r.model, r.score) for r in self._result.engine.ranking]
+
+    @cached_property
+    def recommended(self) -> ModelLine:
+        return self._line(self._result.recommended, self.ranking[0].score)
+
+    @property
+    def engine_winner(self) -> ModelLine:
+        return self.ranking[0]
+
+    @property
+    def runner_up(self) -> ModelLine | None:
+        return self.ranking[1] if len(self.ranking) > 1 else None
+
+    @property
+    def specialised(self) -> bool:
+        return self._result.specialised
+
+    @property
+    def margin(self) -> float:
+        return self._result.engine.margin
 
     @property
     def margin_points(self) -> int:
-        return round(self.margin * 100)
+        return points(self.margin)
 
-    def abbreviation(self, slug: str | None) -> str:
-        if slug is None:
-            return ""
-        return str(self.models.get(slug, {}).get("abbreviation", slug))
+    @property
+    def borderline(self) -> bool:
+        return self._result.engine.borderline
 
+    @property
+    def band(self) -> Band:
+        return confidence_band(self.margin, self.borderline)
 
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    @property
+    def scores(self) -> dict[str, float]:
+        return self._result.scores
 
+    @property
+    def lean(self) -> float:
+        """KPO score minus BPO score: how far the answers lean toward knowledge work."""
+        return self.scores.get("kpo", 0.0) - self.scores.get("bpo", 0.0)
 
-def _flip_sentence(weakest: Robustness | None, abbreviation: Any) -> str:
-    if weakest is None:
-        return _("No change to a single criterion's weight would change this recommendation.")
-    if weakest.upper is not None and (
-        weakest.lower is None or weakest.upper - weakest.weight <= weakest.weight - weakest.lower
-    ):
-        return _(
-            "Raising the weight of “%(name)s” from %(now)s to %(to)s would make "
-            "%(model)s the recommendation."
-        ) % {
+    @property
+    def lean_points(self) -> str:
+        return signed_points(self.lean)
+
+    # -- why
+
+    def _reason(self, contribution: Contribution) -> Reason:
+        criterion = self._snapshot.criterion(contribution.slug)
+        answer = self._result.answer(contribution.slug)
+        return Reason(
+            slug=contribution.slug,
+            name=criterion.name if criterion else contribution.slug,
+            option_label=answer.option_label if answer else "",
+            favours=self.abbreviation(contribution.favours),
+            push=contribution.push,
+        )
+
+    @cached_property
+    def _drivers(self) -> tuple[list[Reason], list[Reason]]:
+        pushing, against = drivers(self._result.engine)
+        return [self._reason(c) for c in pushing], [self._reason(c) for c in against]
+
+    @property
+    def reasons_for(self) -> list[Reason]:
+        return self._drivers[0]
+
+    @property
+    def reasons_against(self) -> list[Reason]:
+        return self._drivers[1]
+
+    # -- robustness
+
+    def _sensitivity_row(self, entry: Sensitivity) -> SensitivityRow:
+        criterion = self._snapshot.criterion(entry.slug)
+        weakest = self._result.engine.weakest
+        return SensitivityRow(
+            slug=entry.slug,
+            name=criterion.name if criterion else entry.slug,
+            weight=entry.weight,
+            lower=entry.lower,
+            upper=entry.upper,
+            below=self.abbreviation(entry.flips_to_below),
+            above=self.abbreviation(entry.flips_to_above),
+            change=entry.change,
+            weakest=weakest is not None and weakest.slug == entry.slug,
+        )
+
+    @cached_property
+    def sensitivity(self) -> list[SensitivityRow]:
+        """Every scored criterion's row, in criterion order."""
+        return [self._sensitivity_row(e) for e in self._result.engine.sensitivity]
+
+    def sensitive_criteria(self, limit: int = 5) -> list[SensitivityRow]:
+        """The criteria whose weight alone could change the result, most sensitive first."""
+        can_flip = sorted(
+            (row for row in self.sensitivity if row.change is not None),
+            key=lambda row: row.change or 0.0,
+        )
+        return can_flip[:limit]
+
+    @property
+    def weakest(self) -> SensitivityRow | None:
+        return next((row for row in self.sensitivity if row.weakest), None)
+
+    @property
+    def what_would_flip(self) -> str:
+        """One sentence: the smallest single weight change that would change the result."""
+        weakest = self.weakest
+        if weakest is None:
+            return _("No change to a single criterion's weight would change this recommendation.")
+        raise_it = weakest.upper is not None and (
+            weakest.lower is None
+            or weakest.upper - weakest.weight <= weakest.weight - weakest.lower
+        )
+        values = {
             "name": weakest.name,
-            "now": _fmt(weakest.weight),
-            "to": _fmt(weakest.upper),
-            "model": abbreviation(weakest.flips_to_above),
+            "now": plain_number(weakest.weight),
+            "to": plain_number(weakest.upper if raise_it else weakest.lower),
+            "model": weakest.above if raise_it else weakest.below,
         }
-    assert weakest.lower is not None
-    return _(
-        "Lowering the weight of “%(name)s” from %(now)s to %(to)s would make "
-        "%(model)s the recommendation."
-    ) % {
-        "name": weakest.name,
-        "now": _fmt(weakest.weight),
-        "to": _fmt(weakest.lower),
-        "model": abbreviation(weakest.flips_to_below),
-    }
-
-
-def summarise(
-    name: str,
-    result: dict[str, Any],
-    snapshot: dict[str, Any],
-    *,
-    criteria_version: str = "",
-    computed_at: datetime | None = None,
-) -> FunctionSummary:
-    """Build the summary of one stored recommendation."""
-    models = {m["slug"]: m for m in snapshot["models"]}
-    criteria = {c["slug"]: c for c in snapshot["criteria"]}
-    answers = {a["criterion"]: a for a in result["answers"]}
-    engine = result["engine"]
-
-    def line(slug: str, score: float) -> ModelLine:
-        model = models[slug]
-        return ModelLine(slug, model["abbreviation"], model["name"], score)
-
-    def abbreviation(slug: str | None) -> str:
-        return str(models[slug]["abbreviation"]) if slug in models else ""
-
-    ranking = [line(r["model"], r["score"]) for r in engine["ranking"]]
-    winner_score = ranking[0].score
-    recommended_slug = result["recommended"]
-
-    def driver(entry: dict[str, Any]) -> Driver:
-        return Driver(
-            slug=entry["slug"],
-            name=criteria[entry["slug"]]["name"],
-            option_label=answers[entry["slug"]]["option_label"],
-            favours=abbreviation(entry["favours"]),
-            push=entry["push"],
-            share=entry["share"],
+        if raise_it:
+            return (
+                _(
+                    "Raising the weight of “%(name)s” from %(now)s to %(to)s would make "
+                    "%(model)s the recommendation."
+                )
+                % values
+            )
+        return (
+            _(
+                "Lowering the weight of “%(name)s” from %(now)s to %(to)s would make "
+                "%(model)s the recommendation."
+            )
+            % values
         )
 
-    pulled = drivers(engine)
+    # -- answers, profile, contract
 
-    def robustness(entry: dict[str, Any]) -> Robustness:
-        return Robustness(
-            slug=entry["slug"],
-            name=criteria[entry["slug"]]["name"],
-            weight=entry["weight"],
-            lower=entry["lower"],
-            upper=entry["upper"],
-            flips_to_below=entry["flips_to_below"],
-            flips_to_above=entry["flips_to_above"],
-            change=entry.get("change"),
+    @property
+    def answers(self) -> tuple[records.AnswerEntry, ...]:
+        return self._result.answers
+
+    @cached_property
+    def profile(self) -> dict[str, records.AnswerEntry]:
+        """Answers to the questions that refine but do not score, by criterion slug."""
+        return self._result.profile(Criterion.Kind.SCORED)
+
+    def profile_code(self, slug: str) -> str | None:
+        answer = self.profile.get(slug)
+        return answer.option_code if answer else None
+
+    @property
+    def refinement(self) -> list[str]:
+        """ "offshore", "back office": the delivery and office answers that narrow the choice."""
+        return [
+            short_label(self.profile[slug].option_label).lower()
+            for slug in PROFILE_ORDER
+            if slug in self.profile and self.profile[slug].option_code not in NO_REFINEMENT
+        ]
+
+    @property
+    def location_label(self) -> str:
+        answer = self.profile.get("delivery-location")
+        return short_label(answer.option_label) if answer else ""
+
+    @property
+    def contract_shape(self) -> str:
+        model = self._snapshot.model(self._result.recommended)
+        return model.contract_shape if model else ""
+
+    # -- charts' inputs
+
+    @property
+    def scores_data(self) -> list[tuple[str, str, float]]:
+        return [(line.abbreviation, line.slug, line.score) for line in self.ranking]
+
+    @property
+    def contribution_models(self) -> list[tuple[str, str]]:
+        """The scored models, in catalogue order: ``(slug, abbreviation)``."""
+        ranked = {line.slug for line in self.ranking}
+        return [(m.slug, m.abbreviation) for m in self._snapshot.models if m.slug in ranked]
+
+    @property
+    def contributions_data(self) -> list[tuple[str, dict[str, float]]]:
+        return [
+            (self._reason(c).name, dict(c.per_model)) for c in self._result.engine.contributions
+        ]
+
+    # -- provenance and change
+
+    @property
+    def criteria_version(self) -> str:
+        return self.function.criteria_version
+
+    @property
+    def computed_at(self) -> datetime | None:
+        return self.function.computed_at
+
+    def is_stale(self, current_version: str) -> bool:
+        """Whether the criteria changed since the result was computed."""
+        return self.has_result and self.criteria_version != current_version
+
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        previous = self.function.stored_previous
+        if previous is None or not self.has_result:
+            return None
+        rows = [
+            ScoreChange(
+                abbreviation=line.abbreviation,
+                slug=line.slug,
+                before=points(previous.scores[line.slug]) if line.slug in previous.scores else None,
+                now=line.points,
+            )
+            for line in self.ranking
+        ]
+        return Comparison(
+            model=self.abbreviation(previous.recommended),
+            model_slug=previous.recommended,
+            changed=previous.recommended != self._result.recommended,
+            rows=rows,
+            criteria_version=previous.criteria_version,
+            computed_at=previous.computed_at,
+            changes=snapshot_changes(previous.snapshot, self._snapshot)
+            if previous.snapshot
+            else [],
         )
 
-    weakest = robustness(engine["weakest"]) if engine.get("weakest") else None
-    profile = result.get("profile", {})
-    return FunctionSummary(
-        name=name,
-        recommended=line(recommended_slug, winner_score),
-        engine_winner=result["winner"],
-        ranking=ranking,
-        margin=engine["margin"],
-        borderline=engine["borderline"],
-        drivers_for=[driver(e) for e in pulled["for"]],
-        drivers_against=[driver(e) for e in pulled["against"]],
-        sensitivity=[robustness(e) for e in engine["sensitivity"]],
-        weakest=weakest,
-        what_would_flip=_flip_sentence(weakest, abbreviation),
-        contract_shape=models[recommended_slug].get("contract_shape", ""),
-        answers=result["answers"],
-        profile=profile,
-        profile_labels={slug: answers[slug]["option_label"] for slug in profile if slug in answers},
-        contributions=[
-            {
-                "slug": c["slug"],
-                "name": criteria[c["slug"]]["name"],
-                "per_model": c["per_model"],
-                "share": c["share"],
-            }
-            for c in engine["contributions"]
-        ],
-        criteria_version=criteria_version,
-        computed_at=computed_at,
-        specialised=recommended_slug != result["winner"],
-        models=models,
-    )
+    def shortlist(self, providers: list[Provider] | None = None) -> list[ShortlistEntry]:
+        """Providers offering the recommended model, best fit to the answers first."""
+        return selectors.provider_shortlist(
+            model_slug=self._result.recommended,
+            activity_id=self.function.activity_id,
+            location=self.profile_code("delivery-location"),
+            office=self.profile_code("office"),
+            providers=providers,
+        )
+
+    # -- the manager's decision
+
+    @property
+    def decision_differs(self) -> bool:
+        function = self.function
+        return (
+            self.has_result
+            and function.final_model_id is not None
+            and function.final_model_id != function.recommended_model_id
+        )
 
 
-def summarise_function(function: Any) -> FunctionSummary | None:
-    """The summary of a FunctionAssessment's stored result, or None if it has none yet."""
-    if not function.result or not function.snapshot:
-        return None
-    return summarise(
-        function.name,
-        function.result,
-        function.snapshot,
-        criteria_version=function.criteria_version,
-        computed_at=function.computed_at,
-    )
+# --- the assessment ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionUse:
+    """One criteria version used by some of an assessment's results."""
+
+    version: str
+    count: int
+    first: datetime | None
+    last: datetime | None
+
+
+class AssessmentView:
+    """An assessment and its functions, numbered in order, with portfolio figures."""
+
+    def __init__(self, assessment: Assessment, functions: Sequence[FunctionAssessment]) -> None:
+        self.assessment = assessment
+        self.functions = [
+            FunctionView(function, number=number) for number, function in enumerate(functions, 1)
+        ]
+
+    @property
+    def with_result(self) -> list[FunctionView]:
+        return [view for view in self.functions if view.has_result]
+
+    @property
+    def recommended_count(self) -> int:
+        return len(self.with_result)
+
+    @property
+    def pending_count(self) -> int:
+        return len(self.functions) - self.recommended_count
+
+    @property
+    def borderline_count(self) -> int:
+        return sum(1 for view in self.with_result if view.borderline)
+
+    @property
+    def differs_count(self) -> int:
+        return sum(1 for view in self.with_result if view.decision_differs)
+
+    @property
+    def model_counts(self) -> list[tuple[str, int]]:
+        """``(abbreviation, count)`` of the recommended models, in catalogue order."""
+        counts = Counter(view.recommended.abbreviation for view in self.with_result)
+        order: dict[str, int] = {}
+        for view in self.with_result:
+            for model in view._snapshot.models:
+                order.setdefault(model.abbreviation, len(order))
+        return sorted(counts.items(), key=lambda item: order.get(item[0], len(order)))
+
+    @property
+    def versions(self) -> list[VersionUse]:
+        uses: dict[str, list[datetime | None]] = {}
+        for view in self.with_result:
+            uses.setdefault(view.criteria_version, []).append(view.computed_at)
+        result = []
+        for version, times in uses.items():
+            known = [t for t in times if t is not None]
+            result.append(
+                VersionUse(
+                    version,
+                    len(times),
+                    min(known) if known else None,
+                    max(known) if known else None,
+                )
+            )
+        return result
+
+    def portfolio(self, *, link: bool = False, width: int = 640) -> charts.PortfolioChart:
+        """The portfolio grid: recommended model by confidence band, every function numbered."""
+        columns: dict[str, str] = {}
+        for view in self.with_result:
+            for model in view._snapshot.models:
+                columns.setdefault(model.slug, model.abbreviation)
+        items = [
+            charts.PortfolioItem(
+                number=view.number,
+                name=view.name,
+                model=view.recommended.slug,
+                band=view.band.slug,
+                href=f"#{view.anchor}" if link else "",
+            )
+            for view in self.with_result
+        ]
+        return charts.portfolio_chart(
+            items,
+            list(columns.items()),
+            [(band.slug, str(band.label)) for band in BANDS],
+            width=width,
+            shaded_row=CLOSE_CALL,
+        )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +9,10 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from decisions.advice import AnsweredCriterion, Contradiction, contradictions
 from decisions.models import (
     Activity,
     Answer,
-    AnswerOption,
     Assessment,
     Benefit,
     Criterion,
@@ -24,11 +22,11 @@ from decisions.models import (
     Industry,
     Organization,
     Provider,
-    Question,
     Reading,
     Source,
     SourcingModel,
 )
+from decisions.questionnaire import OptionDef, QuestionDef, Questionnaire
 
 AnyUser = User | AnonymousUser
 
@@ -131,109 +129,6 @@ def assessment_functions(assessment: Assessment) -> list[FunctionAssessment]:
     )
 
 
-def questionnaire_questions() -> list[Question]:
-    """Every question in walkthrough order, with its criterion, options and scores."""
-    return list(
-        Question.objects.select_related("criterion")
-        .prefetch_related(
-            Prefetch(
-                "options",
-                queryset=AnswerOption.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("scores", to_attr="score_list")
-                ),
-            ),
-        )
-        .order_by("criterion__order", "criterion__slug", "order", "pk")
-    )
-
-
-def answers_for(function: FunctionAssessment) -> dict[int, Answer]:
-    """The function's answers keyed by question id."""
-    return {
-        answer.question_id: answer
-        for answer in function.answers.select_related("option", "question__criterion")
-    }
-
-
-def scored_models() -> list[SourcingModel]:
-    return list(SourcingModel.objects.filter(is_scored=True).order_by("order", "slug"))
-
-
-def sourcing_models() -> list[SourcingModel]:
-    return list(SourcingModel.objects.select_related("specialises").order_by("order", "slug"))
-
-
-def _version_of(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:8]
-
-
-def catalogue_snapshot(questions: list[Question] | None = None) -> dict[str, Any]:
-    """What a recommendation depends on, as plain JSON: models, criteria, weights,
-    questions, options and option scores, with a short content hash as ``version``.
-
-    Stored with each result so it can be shown, reported and compared later.
-    """
-    if questions is None:
-        questions = questionnaire_questions()
-    models = sourcing_models()
-    slug_by_model_id = {m.pk: m.slug for m in models}
-    criteria: dict[str, dict[str, Any]] = {}
-    for question in questions:
-        criterion: Criterion = question.criterion
-        entry = criteria.setdefault(
-            criterion.slug,
-            {
-                "slug": criterion.slug,
-                "name": criterion.name,
-                "kind": criterion.kind,
-                "weight": str(criterion.weight),
-                "order": criterion.order,
-                "bpo_side": criterion.bpo_side,
-                "kpo_side": criterion.kpo_side,
-                "questions": [],
-            },
-        )
-        entry["questions"].append(
-            {
-                "id": question.pk,
-                "text": question.text,
-                "options": [
-                    {
-                        "id": option.pk,
-                        "code": option.code,
-                        "label": option.label,
-                        "scores": {
-                            slug_by_model_id[s.model_id]: str(s.score)
-                            for s in option.score_list  # type: ignore[attr-defined]
-                        },
-                    }
-                    for option in question.options.all()
-                ],
-            }
-        )
-    payload: dict[str, Any] = {
-        "models": [
-            {
-                "slug": m.slug,
-                "abbreviation": m.abbreviation,
-                "name": m.name,
-                "is_scored": m.is_scored,
-                "is_outsourced": m.is_outsourced,
-                "specialises": m.specialises.slug if m.specialises else None,
-                "contract_shape": m.contract_shape,
-            }
-            for m in models
-        ],
-        "criteria": list(criteria.values()),
-    }
-    return {"version": _version_of(payload), **payload}
-
-
-def catalogue_version() -> str:
-    return str(catalogue_snapshot()["version"])
-
-
 @dataclass(frozen=True)
 class ShortlistEntry:
     provider: Provider
@@ -286,39 +181,37 @@ def provider_shortlist(
     return entries[:limit]
 
 
-def questionnaire_question_ids() -> list[int]:
-    """Question ids in walkthrough order (one cheap query)."""
-    return list(
-        Question.objects.order_by("criterion__order", "criterion__slug", "order", "pk").values_list(
-            "pk", flat=True
-        )
-    )
+@dataclass(frozen=True)
+class ReviewRow:
+    """One step of the review page: the question and the function's answer, if any."""
+
+    question: QuestionDef
+    answer: Answer | None
+    option: OptionDef | None
 
 
-def review_rows(function: FunctionAssessment) -> tuple[list[dict[str, Any]], list[Any]]:
+def answered_question_ids(function: FunctionAssessment) -> set[int]:
+    return set(function.answers.values_list("question_id", flat=True))
+
+
+def review_rows(
+    function: FunctionAssessment, walkthrough: Questionnaire
+) -> tuple[list[ReviewRow], list[Contradiction]]:
     """Every question with the function's answer (or None), and contradictory pairs."""
-    from decisions.advice import AnsweredCriterion, contradictions
-
-    questions = questionnaire_questions()
-    answers = answers_for(function)
-    slug_by_model_id = {m.pk: m.slug for m in scored_models()}
+    answers = {answer.question_id: answer for answer in function.answers.all()}
     rows = []
     answered = []
-    for number, question in enumerate(questions, start=1):
-        answer = answers.get(question.pk)
-        rows.append({"step": number, "question": question, "answer": answer})
-        if answer is not None and question.criterion.kind == Criterion.Kind.SCORED:
-            option = next(o for o in question.options.all() if o.pk == answer.option_id)
+    for question in walkthrough.questions:
+        answer = answers.get(question.id)
+        option = question.option(answer.option_id) if answer is not None else None
+        rows.append(ReviewRow(question=question, answer=answer, option=option))
+        if option is not None and question.criterion.is_scored:
             answered.append(
                 AnsweredCriterion(
                     slug=question.criterion.slug,
                     name=question.criterion.name,
                     option_label=option.label,
-                    scores={
-                        slug_by_model_id[s.model_id]: s.score
-                        for s in option.score_list  # type: ignore[attr-defined]
-                        if s.model_id in slug_by_model_id
-                    },
+                    scores=option.scores,
                 )
             )
     return rows, contradictions(answered)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -18,20 +16,19 @@ from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions import scoring, selectors
+from decisions import questionnaire, records, scoring
 from decisions.advice import specialised_model
 from decisions.models import (
     Activity,
     Answer,
-    AnswerOption,
     Assessment,
     Criterion,
     FunctionAssessment,
     Organization,
-    Question,
     SourcingModel,
 )
 from decisions.models.assessments import NOTE_MAX
+from decisions.questionnaire import QuestionDef, Questionnaire
 
 NOT_A_MEMBER = _("You are not a member of this organisation.")
 OPTION_NOT_OF_QUESTION = _("Choose one of the options offered for this question.")
@@ -42,6 +39,10 @@ NOT_RECOMMENDED_YET = _("Answer every question before recording a final decision
 NO_WEIGHT = _("Every scored criterion has weight 0: ask an admin to set the weights.")
 STALE_FORM = _("This form has expired: reload the page and submit it again.")
 NOTE_TOO_LONG = _("Keep the note to %(max)d characters.")
+QUESTIONNAIRE_CHANGED = _(
+    "The questionnaire was changed by an administrator while you answered: "
+    "reload the page and answer again."
+)
 MAX_FUNCTIONS = 200
 
 
@@ -107,20 +108,20 @@ def assessment_create(
 def answer_save(
     *,
     function: FunctionAssessment,
-    question: Question,
-    option: AnswerOption,
+    question: QuestionDef,
+    option_id: int,
     note: str = "",
     user: User,
-    questions: Sequence[Question] | None = None,
+    walkthrough: Questionnaire | None = None,
 ) -> Answer:
     """Save (or change) the answer to one question and recompute when complete.
 
-    ``questions`` is the walkthrough (``selectors.questionnaire_questions()``)
-    when the caller already has it. The function row is locked for the
-    duration, so two saves of the same step at the same moment end with
-    exactly one answer and one recommendation.
+    ``question`` comes from the current questionnaire (``questionnaire.current()``,
+    passed as ``walkthrough`` when the caller already has it). The function row
+    is locked for the duration, so two saves of the same step at the same
+    moment end with exactly one answer and one recommendation.
     """
-    if option.question_id != question.pk:
+    if question.option(option_id) is None:
         raise ValidationError({"option": OPTION_NOT_OF_QUESTION}, code="foreign_option")
     note = note.strip()
     if len(note) > NOTE_MAX:
@@ -128,29 +129,33 @@ def answer_save(
             {"note": ValidationError(NOTE_TOO_LONG, params={"max": NOTE_MAX})},
             code="note_too_long",
         )
-    with transaction.atomic():
-        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
-        answer, _created = Answer.objects.update_or_create(
-            function=locked,
-            question=question,
-            defaults={"option": option, "note": note, "answered_by": user},
-        )
-        _refresh_progress(locked, questions)
+    try:
+        with transaction.atomic():
+            locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+            answer, _created = Answer.objects.update_or_create(
+                function=locked,
+                question_id=question.id,
+                defaults={"option_id": option_id, "note": note, "answered_by": user},
+            )
+            _refresh_progress(locked, walkthrough)
+    except IntegrityError as error:
+        # The question or option was deleted between reading the questionnaire and saving.
+        raise ValidationError(QUESTIONNAIRE_CHANGED, code="questionnaire_changed") from error
     function.refresh_from_db()
     return answer
 
 
 def _refresh_progress(
-    function: FunctionAssessment, questions: Sequence[Question] | None = None
+    function: FunctionAssessment, walkthrough: Questionnaire | None = None
 ) -> None:
     """Update the progress counters; (re)compute the recommendation once complete."""
-    if questions is None:
-        questions = selectors.questionnaire_questions()
+    if walkthrough is None:
+        walkthrough = questionnaire.current()
     answered = set(function.answers.values_list("question_id", flat=True))
-    function.answered_count = sum(1 for q in questions if q.pk in answered)
-    complete = function.answered_count == len(questions) and bool(questions)
+    function.answered_count = sum(1 for q in walkthrough.questions if q.id in answered)
+    complete = function.answered_count == len(walkthrough) and len(walkthrough) > 0
     if complete:
-        _compute(function, questions)
+        _compute(function, walkthrough)
     else:
         function.status = (
             FunctionAssessment.Status.IN_PROGRESS
@@ -175,75 +180,68 @@ def _refresh_assessment_status(assessment_id: int) -> None:
     )
 
 
-def _answers_record(
-    function: FunctionAssessment, questions: Sequence[Question]
-) -> list[dict[str, Any]]:
-    answers = selectors.answers_for(function)
-    record = []
-    for question in questions:
-        answer = answers[question.pk]
-        record.append(
-            {
-                "criterion": question.criterion.slug,
-                "criterion_name": question.criterion.name,
-                "kind": question.criterion.kind,
-                "question_id": question.pk,
-                "question": question.text,
-                "option_id": answer.option_id,
-                "option_code": answer.option.code,
-                "option_label": answer.option.label,
-                "note": answer.note,
-            }
-        )
-    return record
-
-
-def _compute(function: FunctionAssessment, questions: Sequence[Question]) -> None:
-    snapshot = selectors.catalogue_snapshot(list(questions))
-    answers = _answers_record(function, questions)
-    option_scores = {
-        option["id"]: option["scores"]
-        for criterion in snapshot["criteria"]
-        for question in criterion["questions"]
-        for option in question["options"]
+def _answer_entries(
+    function: FunctionAssessment, walkthrough: Questionnaire
+) -> list[records.AnswerEntry]:
+    answers = {
+        answer.question_id: answer
+        for answer in function.answers.only("question_id", "option_id", "note")
     }
-    weights = {c["slug"]: Decimal(c["weight"]) for c in snapshot["criteria"]}
+    entries = []
+    for question in walkthrough.questions:
+        answer = answers[question.id]
+        option = question.option(answer.option_id)
+        if option is None:  # the option moved to another question since it was chosen
+            raise ValidationError(QUESTIONNAIRE_CHANGED, code="questionnaire_changed")
+        entries.append(
+            records.AnswerEntry(
+                criterion=question.criterion.slug,
+                criterion_name=question.criterion.name,
+                kind=question.criterion.kind,
+                question_id=question.id,
+                question=question.text,
+                option_id=option.id,
+                option_code=option.code,
+                option_label=option.label,
+                note=answer.note,
+            )
+        )
+    return entries
+
+
+def _compute(function: FunctionAssessment, walkthrough: Questionnaire) -> None:
+    snapshot = walkthrough.snapshot
+    answers = _answer_entries(function, walkthrough)
+    option_scores = snapshot.option_scores()
+    weights = {c.slug: c.weight for c in snapshot.criteria}
     inputs = [
         scoring.CriterionInput(
-            slug=a["criterion"],
-            weight=weights[a["criterion"]],
-            scores={m: Decimal(s) for m, s in option_scores[a["option_id"]].items()},
+            slug=a.criterion, weight=weights[a.criterion], scores=option_scores[a.option_id]
         )
         for a in answers
-        if a["kind"] == Criterion.Kind.SCORED
+        if a.kind == Criterion.Kind.SCORED
     ]
-    models = [m["slug"] for m in snapshot["models"] if m["is_scored"]]
     try:
-        engine = scoring.score(inputs, models)
+        engine = scoring.score(inputs, snapshot.scored_models)
     except scoring.ScoringError as error:
         raise ValidationError(NO_WEIGHT if "weight" in str(error) else str(error)) from error
     activity_model = function.activity.typical_model.slug if function.activity is not None else None
-    recommended = specialised_model(engine.winner, activity_model, snapshot["models"])
-    profile = {a["criterion"]: a["option_code"] for a in answers if a["kind"] != "scored"}
-    result = {
-        "engine": engine.to_dict(),
-        "scores": engine.scores,
-        "winner": engine.winner,
-        "recommended": recommended,
-        "profile": profile,
-        "answers": answers,
-    }
-    if function.result is not None and function.criteria_version != snapshot["version"]:
-        function.previous = {
-            "recommended": function.result.get("recommended"),
-            "scores": function.result.get("scores"),
-            "criteria_version": function.criteria_version,
-            "computed_at": function.computed_at.isoformat() if function.computed_at else None,
-            "snapshot": function.snapshot,
-        }
-    function.result = result
-    function.snapshot = snapshot
-    function.criteria_version = snapshot["version"]
+    recommended = specialised_model(engine.winner, activity_model, snapshot.models)
+    earlier = function.stored_result
+    previous = function.stored_previous
+    if earlier is not None and function.criteria_version != snapshot.version:
+        previous = records.PreviousResult(
+            recommended=earlier.recommended,
+            scores=earlier.scores,
+            criteria_version=function.criteria_version,
+            computed_at=function.computed_at,
+            snapshot=function.stored_snapshot,
+        )
+    function.store(
+        records.StoredResult(engine=engine, recommended=recommended, answers=tuple(answers)),
+        snapshot,
+        previous,
+    )
     function.recommended_model = SourcingModel.objects.get(slug=recommended)
     function.confidence = engine.margin
     function.borderline = engine.borderline

@@ -86,13 +86,13 @@ def outsider_client(client, outsider):
 def answer_all(function, user, choose=None):
     """Answer every question of a function through the service (first option by default).
 
-    ``choose(question)`` returns the AnswerOption to pick.
+    ``choose(question)`` returns the option (a ``questionnaire.OptionDef``) to pick.
     """
-    from decisions import selectors, services
+    from decisions import questionnaire, services
 
-    for question in selectors.questionnaire_questions():
-        option = choose(question) if choose else question.options.all()[0]
-        services.answer_save(function=function, question=question, option=option, user=user)
+    for question in questionnaire.current().questions:
+        option = choose(question) if choose else question.options[0]
+        services.answer_save(function=function, question=question, option_id=option.id, user=user)
     function.refresh_from_db()
     return function
 
@@ -105,7 +105,7 @@ def answer_archetype(function, user, archetype: str):
 
     def choose(question):
         code = codes[question.criterion.slug]
-        return next(o for o in question.options.all() if o.code == code)
+        return next(o for o in question.options if o.code == code)
 
     return answer_all(function, user, choose)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from decisions import records
 from decisions.models.catalogue import Activity, AnswerOption, Question, SourcingModel
 
 NAME_MAX = 120
@@ -93,10 +97,11 @@ class Assessment(models.Model):
 class FunctionAssessment(models.Model):
     """A business function inside an assessment, its answers and its stored recommendation.
 
-    ``result`` is the scoring engine's output plus the final model (LPO named for
-    legal work); ``snapshot`` the criteria, weights, option scores and answers it
-    was computed with, so a stored result never changes until the manager asks
-    to recompute (``previous`` then keeps what it was).
+    ``result``, ``snapshot`` and ``previous`` hold JSON whose shape belongs to
+    :mod:`decisions.records`; read them through ``stored_result``,
+    ``stored_snapshot`` and ``stored_previous``, never by key. A stored result
+    never changes until the manager asks to recompute (``previous`` then keeps
+    what it was).
     """
 
     class Status(models.TextChoices):
@@ -161,6 +166,42 @@ class FunctionAssessment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @cached_property
+    def stored_result(self) -> records.StoredResult | None:
+        return records.StoredResult.from_json(self.result) if self.result else None
+
+    @cached_property
+    def stored_snapshot(self) -> records.Snapshot | None:
+        return records.Snapshot.from_json(self.snapshot) if self.snapshot else None
+
+    @cached_property
+    def stored_previous(self) -> records.PreviousResult | None:
+        return records.PreviousResult.from_json(self.previous) if self.previous else None
+
+    def store(
+        self,
+        result: records.StoredResult,
+        snapshot: records.Snapshot,
+        previous: records.PreviousResult | None,
+    ) -> None:
+        """Set the three JSON fields from their records (the caller saves)."""
+        self.result = result.to_json()
+        self.snapshot = snapshot.to_json()
+        self.previous = previous.to_json() if previous else None
+        self.criteria_version = snapshot.version
+        for name in ("stored_result", "stored_snapshot", "stored_previous"):
+            self.__dict__.pop(name, None)
+
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[FunctionAssessment] | None = None,
+    ) -> None:
+        for name in ("stored_result", "stored_snapshot", "stored_previous"):
+            self.__dict__.pop(name, None)
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
 
 class Answer(models.Model):

@@ -508,3 +508,24 @@ class Provider(models.Model):
     @property
     def certification_list(self) -> list[str]:
         return [c.strip() for c in self.certifications.split(",") if c.strip()]
+
+
+class CatalogueVersion(models.Model):
+    """One row whose ``token`` changes whenever any catalogue table changes.
+
+    Database triggers (installed by the migrations through
+    :mod:`decisions.catalogue_version`) replace the token on every insert,
+    update, delete or truncate of a catalogue table, whatever the write path:
+    admin, the load command, a queryset ``update()`` or raw SQL. Caches of the
+    questionnaire and the guide are keyed on it. The token is random, never a
+    counter, so a rolled-back change can never make an old cache look current.
+    """
+
+    token = models.CharField(max_length=64)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue version")
+
+    def __str__(self) -> str:
+        return self.token

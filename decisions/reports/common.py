@@ -1,20 +1,11 @@
-"""Helpers the exporters share: which functions have a result, file names."""
+"""Helpers the exporters share: file names."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from decisions.models import Assessment, FunctionAssessment
-
-
-def has_recommendation(function: FunctionAssessment) -> bool:
-    """Whether the function is fully answered and has a stored result to report."""
-    return (
-        function.status == FunctionAssessment.Status.RECOMMENDED
-        and bool(function.result)
-        and bool(function.snapshot)
-    )
+from decisions.models import Assessment
 
 
 def export_filename(assessment: Assessment, extension: str) -> str:

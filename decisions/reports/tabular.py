@@ -16,7 +16,8 @@ from typing import Any
 from django.utils import timezone
 
 from decisions.models import Assessment, FunctionAssessment
-from decisions.reports.common import export_filename, has_recommendation
+from decisions.presentation import AssessmentView, FunctionView
+from decisions.reports.common import export_filename
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
 # (OWASP "CSV injection").
@@ -31,38 +32,57 @@ def neutralise(value: str) -> str:
     return value
 
 
-def function_record(function: FunctionAssessment) -> dict[str, Any]:
-    """The export record of one function, from its stored result."""
-    recommended = has_recommendation(function)
-    result: dict[str, Any] = function.result if recommended else {}  # type: ignore[assignment]
-    answers = {
-        answer["criterion"]: {
-            "criterion_name": answer["criterion_name"],
-            "question": answer["question"],
-            "option_code": answer["option_code"],
-            "option_label": answer["option_label"],
-            "note": answer["note"],
-        }
-        for answer in result.get("answers", [])
-    }
-    return {
+def function_record(view: FunctionView) -> dict[str, Any]:
+    """The export record of one function, in the units and names the pages show.
+
+    Scores and confidence are points out of 100; every model, status and
+    answer keeps its stable code beside the name a reader sees.
+    """
+    function = view.function
+    record: dict[str, Any] = {
+        "number": view.number,
         "id": function.pk,
         "name": function.name,
         "activity": function.activity.slug if function.activity else None,
         "activity_name": function.activity.name if function.activity else None,
         "status": function.status,
-        "recommended_model": result.get("recommended"),
-        "scores": dict(result.get("scores", {})),
-        "confidence": function.confidence if recommended else None,
-        "borderline": function.borderline if recommended else None,
+        "status_name": function.get_status_display(),
+        "recommended_model": None,
+        "recommended_model_name": None,
+        "scores": {},
+        "confidence_points": None,
+        "confidence_band": None,
+        "borderline": None,
         "final_decision": function.final_model.slug if function.final_model else None,
+        "final_decision_name": function.final_model.abbreviation if function.final_model else None,
         "final_reason": function.final_reason,
-        "criteria_version": function.criteria_version if recommended else None,
-        "computed_at": (
-            function.computed_at.isoformat() if recommended and function.computed_at else None
-        ),
-        "answers": answers,
+        "criteria_version": None,
+        "computed_at": None,
+        "answers": {},
     }
+    if not view.has_result:
+        return record
+    record.update(
+        recommended_model=view.recommended.slug,
+        recommended_model_name=view.recommended.abbreviation,
+        scores={line.slug: line.points for line in view.ranking},
+        confidence_points=view.margin_points,
+        confidence_band=str(view.band.label),
+        borderline=view.borderline,
+        criteria_version=view.criteria_version,
+        computed_at=view.computed_at.isoformat() if view.computed_at else None,
+        answers={
+            answer.criterion: {
+                "criterion_name": answer.criterion_name,
+                "question": answer.question,
+                "option_code": answer.option_code,
+                "option_label": answer.option_label,
+                "note": answer.note,
+            }
+            for answer in view.answers
+        },
+    )
+    return record
 
 
 def _ordered_union(lists: Sequence[Sequence[str]]) -> list[str]:
@@ -94,20 +114,27 @@ class CSVExport:
     def render(
         self, assessment: Assessment, functions: Sequence[FunctionAssessment]
     ) -> tuple[str, str, bytes]:
-        records = [function_record(f) for f in functions]
+        records = [
+            function_record(view) for view in AssessmentView(assessment, functions).functions
+        ]
         models = _ordered_union([list(r["scores"]) for r in records])
         criteria = _ordered_union([list(r["answers"]) for r in records])
         header = [
+            "number",
             "id",
             "function",
             "activity",
             "activity_name",
             "status",
+            "status_name",
             "recommended_model",
+            "recommended_model_name",
             *(f"score.{m}" for m in models),
-            "confidence",
+            "confidence_points",
+            "confidence_band",
             "borderline",
             "final_decision",
+            "final_decision_name",
             "final_reason",
             "criteria_version",
             "computed_at",
@@ -119,16 +146,21 @@ class CSVExport:
         for record in records:
             answers = record["answers"]
             row = [
+                record["number"],
                 record["id"],
                 record["name"],
                 record["activity"],
                 record["activity_name"],
                 record["status"],
+                record["status_name"],
                 record["recommended_model"],
+                record["recommended_model_name"],
                 *(record["scores"].get(m) for m in models),
-                record["confidence"],
+                record["confidence_points"],
+                record["confidence_band"],
                 record["borderline"],
                 record["final_decision"],
+                record["final_decision_name"],
                 record["final_reason"],
                 record["criteria_version"],
                 record["computed_at"],
@@ -159,7 +191,9 @@ class JSONExport:
                 "created_at": assessment.created_at.isoformat(),
                 "exported_at": timezone.now().isoformat(),
             },
-            "functions": [function_record(f) for f in functions],
+            "functions": [
+                function_record(view) for view in AssessmentView(assessment, functions).functions
+            ],
         }
         content = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
         return export_filename(assessment, "json"), self.content_type, content

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from decisions import selectors, services
+from decisions import questionnaire, selectors, services
 from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet
-from decisions.presentation import summarise_function
+from decisions.presentation import AssessmentView
 from decisions.views.common import AuthenticatedHttpRequest
 
 
@@ -66,16 +66,13 @@ def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(request.user, pk)
-    functions = selectors.assessment_functions(assessment)
-    question_count = len(selectors.questionnaire_question_ids())
-    rows = [(function, summarise_function(function)) for function in functions]
+    overview = AssessmentView(assessment, selectors.assessment_functions(assessment))
     return render(
         request,
         "decisions/assessment_detail.html",
         {
             "assessment": assessment,
-            "rows": rows,
-            "question_count": question_count,
-            "recommended_count": sum(1 for _function, summary in rows if summary is not None),
+            "overview": overview,
+            "question_count": len(questionnaire.current()),
         },
     )

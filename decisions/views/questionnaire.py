@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from decisions import selectors, services
-from decisions.forms import StepForm
+from decisions import questionnaire, selectors, services
+from decisions.forms import StepForm, add_service_error
+from decisions.models import FunctionAssessment
 from decisions.views.common import AuthenticatedHttpRequest
 
 ACTIONS = {"back", "continue", "exit"}
@@ -23,10 +24,10 @@ ACTIONS = {"back", "continue", "exit"}
 def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resume: go to the first unanswered step, or the review when all are answered."""
     function = selectors.get_function_for_user(request.user, pk)
-    answered = set(function.answers.values_list("question_id", flat=True))
-    for number, question_id in enumerate(selectors.questionnaire_question_ids(), start=1):
-        if question_id not in answered:
-            return redirect("decisions:function-step", pk=function.pk, step=number)
+    answered = selectors.answered_question_ids(function)
+    for question in questionnaire.current().questions:
+        if question.id not in answered:
+            return redirect("decisions:function-step", pk=function.pk, step=question.number)
     return redirect("decisions:function-review", pk=function.pk)
 
 
@@ -34,10 +35,10 @@ def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
-    questions = selectors.questionnaire_questions()
-    if not 1 <= step <= len(questions):
+    walkthrough = questionnaire.current()
+    question = walkthrough.step(step)
+    if question is None:
         raise Http404("No such step.")
-    question = questions[step - 1]
     return_to_review = request.GET.get("from") == "review"
 
     if request.method == "POST":
@@ -53,25 +54,29 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                 services.answer_save(
                     function=function,
                     question=question,
-                    option=form.cleaned_data["option"],
+                    option_id=form.cleaned_data["option"],
                     note=form.cleaned_data["note"],
                     user=request.user,
-                    questions=questions,
+                    walkthrough=walkthrough,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 if action == "continue":
-                    if return_to_review or step == len(questions):
+                    if return_to_review or step == len(walkthrough):
                         return redirect("decisions:function-review", pk=function.pk)
                     return redirect("decisions:function-step", pk=function.pk, step=step + 1)
                 return _leave(function, step, action)
-    answers = selectors.answers_for(function)
+    answers = {
+        answer.question_id: answer
+        for answer in function.answers.only("question_id", "option_id", "note")
+    }
     if request.method != "POST":
-        current = answers.get(question.pk)
+        current = answers.get(question.id)
         initial = {"option": current.option_id, "note": current.note} if current else {}
         form = StepForm(initial=initial, question=question)
 
+    answered = sum(1 for q in walkthrough.questions if q.id in answers)
     return render(
         request,
         "decisions/function_step.html",
@@ -82,19 +87,19 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
             "criterion": question.criterion,
             "form": form,
             "step": step,
-            "step_count": len(questions),
-            "percent": round(100 * len(answers) / len(questions)),
-            "answered_count": len(answers),
+            "step_count": len(walkthrough),
+            "percent": round(100 * answered / len(walkthrough)),
+            "answered_count": answered,
             "return_to_review": return_to_review,
             "steps": [
-                {"number": n, "name": q.criterion.name, "answered": q.pk in answers}
-                for n, q in enumerate(questions, start=1)
+                {"number": q.number, "name": q.criterion.name, "answered": q.id in answers}
+                for q in walkthrough.questions
             ],
         },
     )
 
 
-def _leave(function, step: int, action: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _leave(function: FunctionAssessment, step: int, action: str) -> HttpResponse:
     if action == "back":
         if step > 1:
             return redirect("decisions:function-step", pk=function.pk, step=step - 1)
@@ -109,8 +114,8 @@ def _leave(function, step: int, action: str) -> HttpResponse:  # type: ignore[no
 @require_safe
 def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
-    rows, contradictions = selectors.review_rows(function)
-    complete = all(row["answer"] is not None for row in rows)
+    rows, contradictions = selectors.review_rows(function, questionnaire.current())
+    complete = all(row.answer is not None for row in rows)
     if request.GET.get("saved"):
         messages.success(request, _("Saved."))
     return render(

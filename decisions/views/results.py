@@ -2,86 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from decisions import selectors, services
-from decisions.advice import snapshot_changes
-from decisions.forms import DecisionForm
+from decisions import questionnaire, selectors, services
+from decisions.forms import DecisionForm, add_service_error
 from decisions.models import FunctionAssessment
-from decisions.presentation import FunctionSummary, summarise_function
+from decisions.presentation import FunctionView
 from decisions.views.common import AuthenticatedHttpRequest
-
-# Profile answers that add nothing to "offshore, back office".
-NO_REFINEMENT = {"no-preference", "both"}
-
-
-def _short(label: str) -> str:
-    """The part before the colon: 'Offshore: a provider overseas' -> 'Offshore'."""
-    return label.split(":", 1)[0].strip()
-
-
-def _comparison(summary: FunctionSummary, previous: dict[str, Any]) -> dict[str, Any]:
-    """The previous stored result next to the current one, for "What changed"."""
-    before = previous.get("scores") or {}
-    rows = [
-        {
-            "label": line.abbreviation,
-            "slug": line.slug,
-            "before": round(before[line.slug] * 100) if line.slug in before else None,
-            "now": line.percent,
-        }
-        for line in summary.ranking
-    ]
-    return {
-        "model_slug": previous.get("recommended"),
-        "model": summary.abbreviation(previous.get("recommended")),
-        "changed": previous.get("recommended") != summary.recommended.slug,
-        "rows": rows,
-        "criteria_version": previous.get("criteria_version", ""),
-        "computed_at": parse_datetime(previous["computed_at"])
-        if previous.get("computed_at")
-        else None,
-    }
 
 
 def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
-    summary = summarise_function(function)
-    assert summary is not None
-    profile = summary.profile
-    previous = function.previous or None
-    labels = summary.profile_labels
+    view = FunctionView(function)
     return {
         "function": function,
         "assessment": function.assessment,
-        "summary": summary,
+        "view": view,
         "form": form,
-        "refinement": [
-            _short(labels[slug]).lower()
-            for slug in ("delivery-location", "office")
-            if slug in labels and profile.get(slug) not in NO_REFINEMENT
-        ],
-        "location_label": _short(labels.get("delivery-location", "")),
-        "comparison": _comparison(summary, previous) if previous else None,
-        "shortlist": selectors.provider_shortlist(
-            model_slug=summary.recommended.slug,
-            activity_id=function.activity_id,
-            location=profile.get("delivery-location"),
-            office=profile.get("office"),
-        ),
-        "stale": selectors.catalogue_version() != function.criteria_version,
-        "previous": previous,
-        "changes": snapshot_changes(previous["snapshot"], function.snapshot)
-        if previous and previous.get("snapshot") and function.snapshot
-        else [],
+        "shortlist": view.shortlist(),
+        "stale": view.is_stale(questionnaire.current().version),
     }
 
 
@@ -89,7 +33,7 @@ def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[st
 @require_http_methods(["GET", "POST"])
 def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
-    if function.result is None:
+    if not FunctionView(function).has_result:
         messages.info(request, _("Answer every question to see the recommendation."))
         return redirect("decisions:function-start", pk=function.pk)
     if request.method == "POST":
@@ -103,12 +47,7 @@ def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        for e in errors:
-                            form.add_error(field if field in form.fields else None, e)
-                else:
-                    form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Final decision recorded."))
                 return redirect("decisions:function-result", pk=function.pk)

@@ -1,0 +1,348 @@
+"""The shape of a stored decision: the one owner of the JSON kept on a function.
+
+A :class:`~decisions.models.FunctionAssessment` keeps three JSON fields:
+
+- ``snapshot`` — a :class:`Snapshot`: the models, criteria, weights, questions,
+  options and option scores a recommendation was computed with, and their
+  content hash (the *criteria version*);
+- ``result`` — a :class:`StoredResult`: the scoring engine's output, the
+  recommended model (LPO named for legal work) and the answers it came from;
+- ``previous`` — a :class:`PreviousResult`: what the result was before the last
+  recomputation under changed criteria, so a page can show what changed.
+
+Each is a frozen dataclass with ``to_json()`` and ``from_json()`` and carries
+``SCHEMA`` in its JSON. Nothing else in the code base reads these fields by
+key: the model exposes them as ``function.stored_result``,
+``function.stored_snapshot`` and ``function.stored_previous``. Changing what a
+recommendation records means editing this module (and a data migration that
+upgrades stored rows, as ``0002`` did for the stage-one shapes).
+
+This module imports nothing from Django: it is plain data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from decisions import scoring
+
+SCHEMA = 2
+
+__all__ = [
+    "SCHEMA",
+    "AnswerEntry",
+    "CriterionEntry",
+    "ModelEntry",
+    "OptionEntry",
+    "PreviousResult",
+    "QuestionEntry",
+    "RecordError",
+    "Snapshot",
+    "StoredResult",
+]
+
+
+class RecordError(ValueError):
+    """A stored JSON value does not have the shape (or schema) this module writes."""
+
+
+def _check_schema(data: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise RecordError(f"{what}: expected an object, got {type(data).__name__}")
+    schema = data.get("schema")
+    if schema != SCHEMA:
+        raise RecordError(f"{what}: schema {schema!r} is not {SCHEMA} (run the migrations)")
+    return data
+
+
+# --- the criteria snapshot -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A sourcing model as the snapshot recorded it."""
+
+    slug: str
+    abbreviation: str
+    name: str
+    is_scored: bool
+    is_outsourced: bool
+    specialises: str | None
+    contract_shape: str
+
+
+@dataclass(frozen=True)
+class OptionEntry:
+    """An answer option and its score (0-10) toward each scored model."""
+
+    id: int
+    code: str
+    label: str
+    scores: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    id: int
+    text: str
+    options: tuple[OptionEntry, ...]
+
+
+@dataclass(frozen=True)
+class CriterionEntry:
+    slug: str
+    name: str
+    kind: str
+    weight: Decimal
+    order: int
+    bpo_side: str
+    kpo_side: str
+    questions: tuple[QuestionEntry, ...]
+
+
+def _canonical(models: Iterable[ModelEntry], criteria: Iterable[CriterionEntry]) -> dict[str, Any]:
+    """The hashed payload; its exact form is what stage one hashed, so versions stay equal."""
+    return {
+        "models": [asdict(m) for m in models],
+        "criteria": [
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "kind": c.kind,
+                "weight": str(c.weight),
+                "order": c.order,
+                "bpo_side": c.bpo_side,
+                "kpo_side": c.kpo_side,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "text": q.text,
+                        "options": [
+                            {
+                                "id": o.id,
+                                "code": o.code,
+                                "label": o.label,
+                                "scores": {m: str(s) for m, s in o.scores.items()},
+                            }
+                            for o in q.options
+                        ],
+                    }
+                    for q in c.questions
+                ],
+            }
+            for c in criteria
+        ],
+    }
+
+
+def version_of(payload: Mapping[str, Any]) -> str:
+    """The criteria version: 8 hex digits of a SHA-256 over the canonical payload."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a recommendation depends on, frozen at the time it was computed."""
+
+    version: str
+    models: tuple[ModelEntry, ...]
+    criteria: tuple[CriterionEntry, ...]
+
+    @classmethod
+    def build(cls, models: Iterable[ModelEntry], criteria: Iterable[CriterionEntry]) -> Snapshot:
+        """A snapshot of the given catalogue, its version computed from the content."""
+        models, criteria = tuple(models), tuple(criteria)
+        return cls(version_of(_canonical(models, criteria)), models, criteria)
+
+    def model(self, slug: str | None) -> ModelEntry | None:
+        return next((m for m in self.models if m.slug == slug), None)
+
+    def criterion(self, slug: str) -> CriterionEntry | None:
+        return next((c for c in self.criteria if c.slug == slug), None)
+
+    @property
+    def scored_models(self) -> list[str]:
+        return [m.slug for m in self.models if m.is_scored]
+
+    def option_scores(self) -> dict[int, Mapping[str, Decimal]]:
+        """Option id -> its scores, over every question of the snapshot."""
+        return {
+            option.id: option.scores
+            for criterion in self.criteria
+            for question in criterion.questions
+            for option in question.options
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "version": self.version, **_canonical(self.models, self.criteria)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Snapshot:
+        data = _check_schema(data, "snapshot")
+        try:
+            return cls(
+                version=str(data["version"]),
+                models=tuple(ModelEntry(**m) for m in data["models"]),
+                criteria=tuple(
+                    CriterionEntry(
+                        slug=c["slug"],
+                        name=c["name"],
+                        kind=c["kind"],
+                        weight=Decimal(c["weight"]),
+                        order=c["order"],
+                        bpo_side=c["bpo_side"],
+                        kpo_side=c["kpo_side"],
+                        questions=tuple(
+                            QuestionEntry(
+                                id=q["id"],
+                                text=q["text"],
+                                options=tuple(
+                                    OptionEntry(
+                                        id=o["id"],
+                                        code=o["code"],
+                                        label=o["label"],
+                                        scores={m: Decimal(s) for m, s in o["scores"].items()},
+                                    )
+                                    for o in q["options"]
+                                ),
+                            )
+                            for q in c["questions"]
+                        ),
+                    )
+                    for c in data["criteria"]
+                ),
+            )
+        except (KeyError, TypeError, ArithmeticError) as error:
+            raise RecordError(f"snapshot: malformed ({error!r})") from error
+
+
+# --- the stored result -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    """One answer as it was when the result was computed."""
+
+    criterion: str
+    criterion_name: str
+    kind: str
+    question_id: int
+    question: str
+    option_id: int
+    option_code: str
+    option_label: str
+    note: str
+
+
+def _engine_from_json(data: Mapping[str, Any]) -> scoring.ScoringResult:
+    def sensitivity(entry: Mapping[str, Any]) -> scoring.Sensitivity:
+        return scoring.Sensitivity(**entry)
+
+    return scoring.ScoringResult(
+        ranking=tuple(scoring.ModelScore(**r) for r in data["ranking"]),
+        winner=data["winner"],
+        runner_up=data["runner_up"],
+        margin=data["margin"],
+        borderline=data["borderline"],
+        contributions=tuple(scoring.Contribution(**c) for c in data["contributions"]),
+        sensitivity=tuple(sensitivity(s) for s in data["sensitivity"]),
+        weakest=sensitivity(data["weakest"]) if data.get("weakest") else None,
+    )
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """The recommendation kept with a function: the engine's output and where it came from.
+
+    ``recommended`` differs from ``engine.winner`` when a specialisation is named
+    (LPO when KPO wins for legal work).
+    """
+
+    engine: scoring.ScoringResult
+    recommended: str
+    answers: tuple[AnswerEntry, ...]
+
+    @property
+    def winner(self) -> str:
+        return self.engine.winner
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Model slug -> normalised score (0..1), best first."""
+        return self.engine.scores
+
+    @property
+    def specialised(self) -> bool:
+        return self.recommended != self.engine.winner
+
+    def answer(self, criterion: str) -> AnswerEntry | None:
+        return next((a for a in self.answers if a.criterion == criterion), None)
+
+    def profile(self, scored_kind: str) -> dict[str, AnswerEntry]:
+        """Answers of the criteria that do not score (delivery location, office), by slug."""
+        return {a.criterion: a for a in self.answers if a.kind != scored_kind}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "engine": self.engine.to_dict(),
+            "recommended": self.recommended,
+            "answers": [asdict(a) for a in self.answers],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> StoredResult:
+        data = _check_schema(data, "result")
+        try:
+            return cls(
+                engine=_engine_from_json(data["engine"]),
+                recommended=str(data["recommended"]),
+                answers=tuple(AnswerEntry(**a) for a in data["answers"]),
+            )
+        except (KeyError, TypeError) as error:
+            raise RecordError(f"result: malformed ({error!r})") from error
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """The result a recomputation under changed criteria replaced."""
+
+    recommended: str
+    scores: Mapping[str, float]
+    criteria_version: str
+    computed_at: datetime | None
+    snapshot: Snapshot | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "recommended": self.recommended,
+            "scores": dict(self.scores),
+            "criteria_version": self.criteria_version,
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "snapshot": self.snapshot.to_json() if self.snapshot else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> PreviousResult:
+        data = _check_schema(data, "previous result")
+        try:
+            computed_at = data.get("computed_at")
+            return cls(
+                recommended=str(data["recommended"]),
+                scores={str(k): float(v) for k, v in (data.get("scores") or {}).items()},
+                criteria_version=str(data.get("criteria_version") or ""),
+                computed_at=datetime.fromisoformat(computed_at) if computed_at else None,
+                snapshot=Snapshot.from_json(data["snapshot"]) if data.get("snapshot") else None,
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            if isinstance(error, RecordError):
+                raise
+            raise RecordError(f"previous result: malformed ({error!r})") from error
