@@ -46,6 +46,10 @@ class OptionDef:
     scores: Mapping[str, Decimal]
     delivery_option_id: int | None = None
 
+    @property
+    def pk(self) -> int:
+        return self.id
+
 
 @dataclass(frozen=True)
 class QuestionDef:
@@ -55,6 +59,10 @@ class QuestionDef:
     help_text: str
     criterion: CriterionDef
     options: tuple[OptionDef, ...]
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
     def option(self, option_id: int) -> OptionDef | None:
         return next((o for o in self.options if o.id == option_id), None)

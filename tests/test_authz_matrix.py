@@ -27,7 +27,7 @@ from django.db import models
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from decisions import selectors
+from decisions import questionnaire
 from decisions.models import Answer, FunctionAssessment
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +56,8 @@ class Case:
 
 
 def first_step_answer(function: FunctionAssessment) -> dict[str, Any]:
-    question = selectors.questionnaire_questions()[0]
-    return {"option": question.options.all()[1].pk, "action": "continue"}
+    question = questionnaire.current().questions[0]
+    return {"option": question.options[1].pk, "action": "continue"}
 
 
 def keep_recommendation(function: FunctionAssessment) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from decisions import selectors, services
+from decisions import questionnaire, services
 from decisions.models import Activity, Answer, Assessment, FunctionAssessment
 from tests.conftest import answer_all
 
@@ -67,8 +67,8 @@ def at_once(send: Callable[[Client], Any], user, count: int = ATTEMPTS) -> list[
 
 
 def test_the_same_step_saved_twice_at_once_keeps_one_answer(catalogue, function, manager):
-    question = selectors.questionnaire_questions()[0]
-    option = question.options.all()[1]
+    question = questionnaire.current().questions[0]
+    option = question.options[1]
     url = reverse("decisions:function-step", args=[function.pk, 1])
 
     responses = at_once(
@@ -86,8 +86,8 @@ def test_the_same_step_saved_twice_at_once_keeps_one_answer(catalogue, function,
 
 
 def test_two_tabs_answering_the_same_step_differently_keep_one_answer(catalogue, function, manager):
-    question = selectors.questionnaire_questions()[0]
-    first, second = question.options.all()[0], question.options.all()[1]
+    question = questionnaire.current().questions[0]
+    first, second = question.options[0], question.options[1]
     url = reverse("decisions:function-step", args=[function.pk, 1])
     options = iter([first.pk, second.pk])
     lock = threading.Lock()
@@ -107,16 +107,16 @@ def test_two_tabs_answering_the_same_step_differently_keep_one_answer(catalogue,
 
 
 def test_a_double_clicked_last_step_makes_one_recommendation(catalogue, function, manager):
-    questions = selectors.questionnaire_questions()
+    questions = questionnaire.current().questions
     for question in questions[:-1]:
         services.answer_save(
-            function=function, question=question, option=question.options.all()[0], user=manager
+            function=function, question=question, option_id=question.options[0].id, user=manager
         )
     last = questions[-1]
     url = reverse("decisions:function-step", args=[function.pk, len(questions)])
 
     responses = at_once(
-        lambda client: client.post(url, {"option": last.options.all()[0].pk, "action": "continue"}),
+        lambda client: client.post(url, {"option": last.options[0].pk, "action": "continue"}),
         manager,
     )
 

@@ -23,7 +23,7 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decisions import selectors, services
+from decisions import questionnaire, services
 from decisions.models import (
     Activity,
     Answer,
@@ -132,7 +132,7 @@ def assert_consistent(function: FunctionAssessment) -> None:
         answer.full_clean()
         assert answer.option.question_id == answer.question_id
         assert len(answer.note) <= NOTE_MAX
-    questions = selectors.questionnaire_question_ids()
+    questions = [q.id for q in questionnaire.current().questions]
     assert function.answered_count == len(answers)
     complete = len(answers) == len(questions)
     assert (function.status == FunctionAssessment.Status.RECOMMENDED) is complete
@@ -141,11 +141,11 @@ def assert_consistent(function: FunctionAssessment) -> None:
 
 def answer_first(function: FunctionAssessment, count: int) -> FunctionAssessment:
     """Answer the first ``count`` questions (first option) through the service."""
-    for question in selectors.questionnaire_questions()[:count]:
+    for question in questionnaire.current().questions[:count]:
         services.answer_save(
             function=function,
             question=question,
-            option=question.options.all()[0],
+            option_id=question.options[0].id,
             user=function.assessment.owner,
         )
     function.refresh_from_db()
@@ -154,23 +154,23 @@ def answer_first(function: FunctionAssessment, count: int) -> FunctionAssessment
 
 @pytest.fixture
 def half_answered(function):
-    return answer_first(function, len(selectors.questionnaire_question_ids()) // 2)
+    return answer_first(function, len([q.id for q in questionnaire.current().questions]) // 2)
 
 
 @pytest.fixture
 def all_but_last_answered(function):
-    return answer_first(function, len(selectors.questionnaire_question_ids()) - 1)
+    return answer_first(function, len([q.id for q in questionnaire.current().questions]) - 1)
 
 
 @FUZZ
 @given(data=st.data())
 def test_step_posts_never_fail_or_half_write(manager_client, half_answered, outsider, data):
     function = half_answered
-    questions = selectors.questionnaire_questions()
+    questions = questionnaire.current().questions
     foreign_options = list(AnswerOption.objects.values_list("pk", flat=True))
     step = data.draw(st.integers(1, len(questions)), label="step")
     question = questions[step - 1]
-    own = [str(option.pk) for option in question.options.all()]
+    own = [str(option.pk) for option in question.options]
     payload = data.draw(
         form(
             {
@@ -205,9 +205,9 @@ def test_posts_to_the_last_step_compute_one_complete_result(
 ):
     """The step that completes the questionnaire: the recommendation is all or nothing."""
     function = all_but_last_answered
-    questions = selectors.questionnaire_questions()
+    questions = questionnaire.current().questions
     last = questions[-1]
-    own = [str(option.pk) for option in last.options.all()]
+    own = [str(option.pk) for option in last.options]
     payload = data.draw(
         form(
             {
@@ -353,7 +353,7 @@ def test_assessment_create_posts_never_fail_or_half_write(
 
 def test_the_half_answered_function_is_half_answered(half_answered):
     """The fuzzed steps start from a mix of answered and unanswered questions."""
-    total = len(selectors.questionnaire_question_ids())
+    total = len([q.id for q in questionnaire.current().questions])
     assert 0 < half_answered.answered_count < total
     assert_consistent(half_answered)
 

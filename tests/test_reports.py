@@ -20,7 +20,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from decisions import selectors, services
+from decisions import questionnaire, selectors, services
 from decisions.demo_profiles import ARCHETYPES, MIXED
 from decisions.models import Activity, Criterion, FunctionAssessment, SourcingModel
 from decisions.reports.fetcher import AssetFetcher, AssetRefusedError
@@ -75,11 +75,11 @@ def portfolio(assessment, manager):
         for i, name in enumerate(PORTFOLIO)
     }
     payroll = functions["Payroll processing"]
-    question = selectors.questionnaire_questions()[0]
+    question = questionnaire.current().questions[0]
     services.answer_save(
         function=payroll,
         question=question,
-        option=payroll.answers.get(question=question).option,
+        option_id=payroll.answers.get(question_id=question.id).option_id,
         note="Checked with the payroll lead in March.",
         user=manager,
     )
@@ -177,7 +177,7 @@ def test_report_draws_charts_as_vectors(manager_client, recommended_function):
     text = "\n".join(pages)
     assert raster_images(reader) == []
     # Chart text is real text: axis titles and legends are extractable.
-    assert "KPO score minus BPO score" in text  # portfolio chart axis
+    assert "Close call" in text  # portfolio chart: the confidence band rows
     assert "Points added to the model" in text  # contributions chart axis
 
 
@@ -208,7 +208,7 @@ def test_report_keeps_the_stored_result_after_an_admin_changes_a_weight(
     text = "\n".join(after)
     assert "BPO" in text
     assert function.criteria_version in text
-    assert selectors.catalogue_version() != function.criteria_version
+    assert questionnaire.current().version != function.criteria_version
     # Recomputing under the new weights changes the report: the comparison above can fail.
     services.recommendation_recompute(function=function)
     assert function.recommended_model.slug == "kpo"
@@ -365,20 +365,24 @@ def test_csv_export_matches_the_stored_results(manager_client, portfolio):
             assert row["task-definition.option_code"] == ""
             continue
         assert row["activity"] == function.activity.slug
-        assert row["recommended_model"] == function.result["recommended"]
-        for model, score in function.result["scores"].items():
-            assert float(row[f"score.{model}"]) == pytest.approx(score, abs=1e-4)
-        assert float(row["confidence"]) == pytest.approx(function.confidence, abs=1e-4)
+        result = function.stored_result
+        assert row["recommended_model"] == result.recommended
+        assert row["recommended_model_name"] == function.recommended_model.abbreviation
+        # The units the pages show: points out of 100.
+        for model, score in result.scores.items():
+            assert int(row[f"score.{model}"]) == round(score * 100)
+        assert int(row["confidence_points"]) == round(function.confidence * 100)
+        assert row["confidence_band"] in {"Clear", "Leaning", "Close call"}
         assert row["borderline"] == str(function.borderline).lower()
         assert row["criteria_version"] == function.criteria_version
         assert row["computed_at"] == function.computed_at.isoformat()
         assert row["final_decision"] == (function.final_model.slug if function.final_model else "")
         assert row["final_reason"] == function.final_reason
-        for answer in function.result["answers"]:
-            slug = answer["criterion"]
-            assert row[f"{slug}.option_code"] == answer["option_code"]
-            assert row[f"{slug}.option_label"] == answer["option_label"]
-            assert row[f"{slug}.note"] == answer["note"]
+        for answer in result.answers:
+            slug = answer.criterion
+            assert row[f"{slug}.option_code"] == answer.option_code
+            assert row[f"{slug}.option_label"] == answer.option_label
+            assert row[f"{slug}.note"] == answer.note
     assert rows["Payroll processing"]["task-definition.note"] == (
         "Checked with the payroll lead in March."
     )
@@ -403,18 +407,19 @@ def test_json_export_matches_the_stored_results(manager_client, portfolio):
             assert record["recommended_model"] is None
             assert record["answers"] == {}
             continue
-        assert record["recommended_model"] == function.result["recommended"]
-        assert record["scores"] == function.result["scores"]
-        assert record["confidence"] == function.confidence
+        result = function.stored_result
+        assert record["recommended_model"] == result.recommended
+        assert record["scores"] == {m: round(s * 100) for m, s in result.scores.items()}
+        assert record["confidence_points"] == round(function.confidence * 100)
         assert record["borderline"] == function.borderline
         assert record["criteria_version"] == function.criteria_version
         assert record["computed_at"] == function.computed_at.isoformat()
-        assert set(record["answers"]) == {a["criterion"] for a in function.result["answers"]}
-        for answer in function.result["answers"]:
-            exported = record["answers"][answer["criterion"]]
-            assert exported["option_code"] == answer["option_code"]
-            assert exported["option_label"] == answer["option_label"]
-            assert exported["note"] == answer["note"]
+        assert set(record["answers"]) == {a.criterion for a in result.answers}
+        for answer in result.answers:
+            exported = record["answers"][answer.criterion]
+            assert exported["option_code"] == answer.option_code
+            assert exported["option_label"] == answer.option_label
+            assert exported["note"] == answer.note
     assert records["Market research"]["final_decision"] == "in-house"
     assert records["Market research"]["final_reason"] == (
         "The research team is a strategic hire this year."
@@ -445,11 +450,11 @@ def test_csv_export_neutralises_formulas(manager_client, assessment, manager):
         manager,
         archetype="Payroll processing",
     )
-    question = selectors.questionnaire_questions()[0]
+    question = questionnaire.current().questions[0]
     services.answer_save(
         function=function,
         question=question,
-        option=function.answers.get(question=question).option,
+        option_id=function.answers.get(question_id=question.id).option_id,
         note="+cmd|' /C calc'!A0",
         user=manager,
     )

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from decisions import selectors
 from decisions.demo_profiles import ARCHETYPES, MIXED
 from decisions.models import Activity, Criterion, FunctionAssessment, SourcingModel
-from decisions.presentation import summarise_function
+from decisions.presentation import FunctionView
 from decisions.services import REASON_REQUIRED
 from tests import factories
 from tests.conftest import answer_archetype
@@ -56,13 +56,13 @@ def page(client, function) -> str:
 
 
 def test_result_page_explains_the_recommendation(manager_client, payroll):
-    summary = summarise_function(payroll)
+    summary = FunctionView(payroll)
     html = page(manager_client, payroll)
 
     assert 'class="badge badge-model badge-model-bpo' in html
     assert "Business process outsourcing" in html
     assert "Why BPO" in html
-    for driver in summary.drivers_for:
+    for driver in summary.reasons_for:
         assert escape(driver.name) in html
         said = f"You said \u2018{driver.option_label}\u2019 for {driver.name} — points to BPO"
         assert escape(said) in html
@@ -97,7 +97,7 @@ def test_result_page_lists_the_shortlist_and_what_each_provider_lacks(manager_cl
 
 def test_result_page_shows_the_sensitivity_table(manager_client, assessment, manager):
     function = make_archetype(assessment, manager, MIXED)
-    summary = summarise_function(function)
+    summary = FunctionView(function)
     html = page(manager_client, function)
 
     assert "Borderline — needs expert review" in html

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions import selectors, services
+from decisions import questionnaire, records, services
 from decisions.demo_profiles import ARCHETYPES
 from decisions.models import Answer, Assessment, Criterion, FunctionAssessment, SourcingModel
 from tests import factories
@@ -35,16 +35,18 @@ def test_archetypes_get_the_documented_model(assessment, manager, archetype, act
 def test_stored_result_has_everything(recommended_function):
     function = recommended_function
     assert function.status == FunctionAssessment.Status.RECOMMENDED
-    assert set(function.result["scores"]) == {"bpo", "kpo", "in-house"}
-    assert function.confidence == pytest.approx(function.result["engine"]["margin"])
+    result, snapshot = function.stored_result, function.stored_snapshot
+    assert set(result.scores) == {"bpo", "kpo", "in-house"}
+    assert function.confidence == pytest.approx(result.engine.margin)
     assert function.computed_at is not None
-    assert function.criteria_version == function.snapshot["version"]
+    assert function.criteria_version == snapshot.version
     scored = Criterion.objects.filter(kind=Criterion.Kind.SCORED).count()
-    assert len(function.result["engine"]["contributions"]) == scored
-    assert len(function.result["engine"]["sensitivity"]) == scored
-    slugs = {c["slug"] for c in function.snapshot["criteria"]}
+    assert len(result.engine.contributions) == scored
+    assert len(result.engine.sensitivity) == scored
+    slugs = {c.slug for c in snapshot.criteria}
     assert slugs == set(Criterion.objects.values_list("slug", flat=True))
-    assert {a["criterion"] for a in function.result["answers"]} == slugs
+    assert {a.criterion for a in result.answers} == slugs
+    assert function.result["schema"] == records.SCHEMA
     assert function.assessment.status == Assessment.Status.COMPLETED
 
 
@@ -61,19 +63,18 @@ def test_admin_change_does_not_alter_stored_result(recommended_function):
         recommended_function.snapshot,
         recommended_function.criteria_version,
     ) == before
-    assert selectors.catalogue_version() != recommended_function.criteria_version
+    assert questionnaire.current().version != recommended_function.criteria_version
 
 
 def test_recompute_uses_current_criteria_and_keeps_previous(recommended_function):
     old_version = recommended_function.criteria_version
-    old_scores = recommended_function.result["scores"]
+    old_scores = recommended_function.stored_result.scores
     Criterion.objects.filter(slug="complexity").update(weight=Decimal("9.5"))
     function = services.recommendation_recompute(function=recommended_function)
-    assert function.criteria_version == selectors.catalogue_version() != old_version
-    assert function.previous["criteria_version"] == old_version
-    assert function.previous["scores"] == old_scores
-    weights = {c["slug"]: c["weight"] for c in function.snapshot["criteria"]}
-    assert weights["complexity"] == "9.50"
+    assert function.criteria_version == questionnaire.current().version != old_version
+    assert function.stored_previous.criteria_version == old_version
+    assert function.stored_previous.scores == old_scores
+    assert function.stored_snapshot.criterion("complexity").weight == Decimal("9.5")
 
 
 def test_recompute_without_change_keeps_no_previous(recommended_function):
@@ -83,23 +84,25 @@ def test_recompute_without_change_keeps_no_previous(recommended_function):
 
 def test_changing_an_answer_recomputes(recommended_function, manager):
     function = recommended_function
-    before = function.result["scores"]
-    question = selectors.questionnaire_questions()[0]
-    last_option = list(question.options.all())[-1]
-    services.answer_save(function=function, question=question, option=last_option, user=manager)
-    assert function.result["scores"] != before
+    before = function.stored_result.scores
+    question = questionnaire.current().questions[0]
+    last_option = question.options[-1]
+    services.answer_save(
+        function=function, question=question, option_id=last_option.id, user=manager
+    )
+    assert function.stored_result.scores != before
     assert Answer.objects.filter(function=function).count() == len(
-        selectors.questionnaire_questions()
+        questionnaire.current().questions
     )
 
 
 def test_answer_save_refuses_option_of_another_question(function, manager):
-    questions = selectors.questionnaire_questions()
+    questions = questionnaire.current().questions
     with pytest.raises(ValidationError) as error:
         services.answer_save(
             function=function,
             question=questions[0],
-            option=questions[1].options.all()[0],
+            option_id=questions[1].options[0].id,
             user=manager,
         )
     assert services.OPTION_NOT_OF_QUESTION in error.value.messages
@@ -114,7 +117,7 @@ def test_all_weights_zero_is_a_clear_error(function, manager):
     # The last answer rolled back with the failed computation: nothing half-written.
     function.refresh_from_db()
     assert function.result is None
-    assert function.answers.count() == len(selectors.questionnaire_questions()) - 1
+    assert function.answers.count() == len(questionnaire.current().questions) - 1
 
 
 def test_decision_requires_reason_when_it_differs(recommended_function, manager):

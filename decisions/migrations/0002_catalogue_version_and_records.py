@@ -94,7 +94,7 @@ def _previous(previous, snapshot_shape):
 
 def _convert(apps, to_v2):
     function_model = apps.get_model("decisions", "FunctionAssessment")
-    rows = function_model.objects.exclude(result=None).only("result", "snapshot", "previous")
+    rows = function_model.objects.filter(result__isnull=False).only("result", "snapshot", "previous")
     for function in rows.iterator(chunk_size=500):
         if (function.result.get("schema") == 2) == to_v2:
             continue

@@ -529,3 +529,35 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+# Every table of these models (and of their many-to-many relations) is catalogue:
+# reference knowledge edited by staff, read by the engine, the questionnaire and
+# the guide. Each carries the trigger that moves ``CatalogueVersion.token``.
+CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
+    Source,
+    SourcingModel,
+    DeliveryOption,
+    Activity,
+    Industry,
+    Benefit,
+    Disagreement,
+    Reading,
+    Criterion,
+    Question,
+    AnswerOption,
+    OptionScore,
+    Provider,
+)
+
+
+def catalogue_tables() -> list[str]:
+    """The database tables of the catalogue, many-to-many tables included."""
+    tables = []
+    for model in CATALOGUE_MODELS:
+        tables.append(model._meta.db_table)
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            assert through is not None  # Django creates it for every many-to-many field
+            tables.append(through._meta.db_table)
+    return tables
