@@ -110,8 +110,9 @@ _lock = threading.Lock()
 _entries: dict[tuple[str, Hashable], tuple[str, Any]] = {}
 
 
-def cached[T](key: Hashable, build: Callable[[], T]) -> T:
-    """The value built for ``key`` under the current catalogue token (built again when it moved).
+def cached[T](key: Hashable, build: Callable[[str], T]) -> T:
+    """The value ``build(token)`` made for ``key`` under the current catalogue token (made
+    again when the token moved).
 
     Values are shared by every request of this process: treat them as read-only.
     """
@@ -120,7 +121,7 @@ def cached[T](key: Hashable, build: Callable[[], T]) -> T:
     entry = _entries.get(slot)
     if entry is not None and entry[0] == token:
         return cast(T, entry[1])
-    value = build()
+    value = build(token)
     with _lock:
         _entries[slot] = (token, value)
     return value

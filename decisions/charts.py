@@ -473,7 +473,7 @@ def portfolio_chart(
     for item in items:
         if item.model not in column_slugs or item.band not in row_slugs:
             raise ChartError(f"no cell for {item.name!r} ({item.model}, {item.band})")
-    prefix = chart_id("portfolio", (list(items), list(columns), list(rows), width))
+    prefix = chart_id("portfolio", (list(items), list(columns), list(rows), width, shaded_row))
     left = clamp(max((text_width(label, 11) for _s, label in rows), default=40) + 16, 70, 150)
     top = 28.0
     plot_w = width - left - 4

@@ -157,6 +157,17 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(field if field in form.fields else None, each)
     else:
         form.add_error(None, error)
+    mark_invalid_widgets(form)
+
+
+def mark_invalid_widgets(form: forms.Form) -> None:
+    """Give each invalid field's widget Bootstrap's ``is-invalid`` (Django adds aria-invalid)."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            classes = widget.attrs.get("class", "").split()
+            if "is-invalid" not in classes:
+                widget.attrs["class"] = " ".join([*classes, "is-invalid"])
 
 
 class DecisionForm(forms.Form):
@@ -164,11 +175,16 @@ class DecisionForm(forms.Form):
         label=_("Final decision"),
         queryset=SourcingModel.objects.order_by("order", "slug"),
         empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     reason = forms.CharField(
         label=_("Reason"),
         max_length=REASON_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Required when the decision differs from the recommendation."),
     )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid_widgets(self)

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from decisions import charts, records, selectors
+from decisions import charts, questionnaire, records, selectors
 from decisions.advice import CatalogueChange, drivers, snapshot_changes
-from decisions.models import Assessment, Criterion, FunctionAssessment, Provider
+from decisions.models import Assessment, Criterion, FunctionAssessment, Provider, SourcingModel
 from decisions.scoring import Contribution, Sensitivity
 from decisions.selectors import ShortlistEntry
 
@@ -192,13 +192,23 @@ class FunctionView:
     def __init__(self, function: FunctionAssessment, *, number: int = 0) -> None:
         self.function = function
         self.number = number
-        complete = function.status == FunctionAssessment.Status.RECOMMENDED
-        self.result = function.stored_result if complete else None
-        self.snapshot = function.stored_snapshot if self.result is not None else None
 
     @property
     def has_result(self) -> bool:
-        return self.result is not None and self.snapshot is not None
+        function = self.function
+        return (
+            function.status == FunctionAssessment.Status.RECOMMENDED
+            and function.recommended_model_id is not None
+        )
+
+    @cached_property
+    def result(self) -> records.StoredResult | None:
+        """The stored result (parsed on first use: lists need only the columns)."""
+        return self.function.stored_result if self.has_result else None
+
+    @cached_property
+    def snapshot(self) -> records.Snapshot | None:
+        return self.function.stored_snapshot if self.has_result else None
 
     @property
     def name(self) -> str:
@@ -230,13 +240,16 @@ class FunctionView:
         assert self.snapshot is not None, "no stored snapshot"
         return self.snapshot
 
+    @property
+    def recommended(self) -> SourcingModel:
+        """The recommended model (LPO for legal work when KPO wins)."""
+        model = self.function.recommended_model
+        assert model is not None, "no recommendation"
+        return model
+
     @cached_property
     def ranking(self) -> list[ModelLine]:
         return [self._line(r.model, r.score) for r in self._result.engine.ranking]
-
-    @cached_property
-    def recommended(self) -> ModelLine:
-        return self._line(self._result.recommended, self.ranking[0].score)
 
     @property
     def engine_winner(self) -> ModelLine:
@@ -250,9 +263,10 @@ class FunctionView:
     def specialised(self) -> bool:
         return self._result.specialised
 
+    # The columns stored beside the result answer lists without parsing it.
     @property
     def margin(self) -> float:
-        return self._result.engine.margin
+        return self.function.confidence or 0.0
 
     @property
     def margin_points(self) -> int:
@@ -260,7 +274,7 @@ class FunctionView:
 
     @property
     def borderline(self) -> bool:
-        return self._result.engine.borderline
+        return self.function.borderline
 
     @property
     def band(self) -> Band:
@@ -527,15 +541,16 @@ class AssessmentView:
     def differs_count(self) -> int:
         return sum(1 for view in self.with_result if view.decision_differs)
 
+    @cached_property
+    def _models(self) -> list[tuple[str, str]]:
+        """``(slug, abbreviation)`` of every sourcing model, in catalogue order."""
+        return [(m.slug, m.abbreviation) for m in questionnaire.current().snapshot.models]
+
     @property
     def model_counts(self) -> list[tuple[str, int]]:
         """``(abbreviation, count)`` of the recommended models, in catalogue order."""
-        counts = Counter(view.recommended.abbreviation for view in self.with_result)
-        order: dict[str, int] = {}
-        for view in self.with_result:
-            for model in view._snapshot.models:
-                order.setdefault(model.abbreviation, len(order))
-        return sorted(counts.items(), key=lambda item: order.get(item[0], len(order)))
+        counts = Counter(view.recommended.slug for view in self.with_result)
+        return [(label, counts[slug]) for slug, label in self._models if counts[slug]]
 
     @property
     def versions(self) -> list[VersionUse]:
@@ -557,10 +572,6 @@ class AssessmentView:
 
     def portfolio(self, *, link: bool = False, width: int = 640) -> charts.PortfolioChart:
         """The portfolio grid: recommended model by confidence band, every function numbered."""
-        columns: dict[str, str] = {}
-        for view in self.with_result:
-            for model in view._snapshot.models:
-                columns.setdefault(model.slug, model.abbreviation)
         items = [
             charts.PortfolioItem(
                 number=view.number,
@@ -573,7 +584,7 @@ class AssessmentView:
         ]
         return charts.portfolio_chart(
             items,
-            list(columns.items()),
+            self._models,
             [(band.slug, str(band.label)) for band in BANDS],
             width=width,
             shaded_row=CLOSE_CALL,

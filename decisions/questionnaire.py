@@ -74,6 +74,7 @@ class Questionnaire:
 
     questions: tuple[QuestionDef, ...]
     snapshot: records.Snapshot
+    token: str = ""  # the catalogue version it was read under (keys caches of derived pages)
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -106,7 +107,7 @@ def _model_entries(sourcing_models: list[SourcingModel]) -> list[records.ModelEn
     ]
 
 
-def build() -> Questionnaire:
+def build(token: str = "") -> Questionnaire:
     """Read the questionnaire from the database (4 queries)."""
     sourcing_models = list(
         SourcingModel.objects.select_related("specialises").order_by("order", "slug")
@@ -190,7 +191,7 @@ def build() -> Questionnaire:
             for criterion, question_entries in entries.values()
         ),
     )
-    return Questionnaire(questions=tuple(defs), snapshot=snapshot)
+    return Questionnaire(questions=tuple(defs), snapshot=snapshot, token=token)
 
 
 def current() -> Questionnaire:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from decisions import catalogue_version
 from decisions.advice import AnsweredCriterion, Contradiction, contradictions
 from decisions.models import (
     Activity,
@@ -59,13 +60,7 @@ def get_function_for_user(user: AnyUser, pk: int) -> FunctionAssessment:
         raise Http404("No such function.")
     function = (
         FunctionAssessment.objects.filter(assessment__organization__memberships__user=user, pk=pk)
-        .select_related(
-            "assessment__organization",
-            "assessment__owner",
-            "activity__typical_model",
-            "recommended_model",
-            "final_model",
-        )
+        .select_related("assessment__organization", "activity", "recommended_model", "final_model")
         .first()
     )
     if function is None:
@@ -120,13 +115,18 @@ def dashboard_assessments(user: AnyUser, *, limit: int = 50) -> list[Assessment]
     return assessments
 
 
-def assessment_functions(assessment: Assessment) -> list[FunctionAssessment]:
-    """Every function of an assessment with what the overview and reports show."""
-    return list(
-        assessment.functions.select_related(
-            "activity__typical_model", "recommended_model", "final_model"
-        ).order_by("order", "pk")
-    )
+def assessment_functions(assessment: Assessment, *, full: bool = False) -> list[FunctionAssessment]:
+    """Every function of an assessment, in order, with its activity and models.
+
+    Lists need only the columns beside each stored result; ``full`` also loads
+    the result, snapshot and previous result (reports and exports).
+    """
+    functions = assessment.functions.select_related(
+        "activity", "recommended_model", "final_model"
+    ).order_by("order", "pk")
+    if not full:
+        functions = functions.defer("result", "snapshot", "previous")
+    return list(functions)
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,18 @@ class ShortlistEntry:
 
 
 def providers_with_offer() -> list[Provider]:
-    """Every provider profile with what ``provider_shortlist`` looks at (4 queries)."""
-    return list(
-        Provider.objects.prefetch_related(
-            "activities", "delivery_options", "sourcing_models"
-        ).order_by("name")
+    """Every provider profile with what ``provider_shortlist`` looks at.
+
+    Read once per catalogue version and shared by the requests of this process
+    (read-only): the version query is the only one.
+    """
+    return catalogue_version.cached(
+        "providers",
+        lambda _token: list(
+            Provider.objects.prefetch_related(
+                "activities", "delivery_options", "sourcing_models"
+            ).order_by("name")
+        ),
     )
 
 

@@ -533,7 +533,7 @@ def test_report_query_count_does_not_grow_with_functions(manager, assessment):
         answer_archetype(function, manager, name)
 
     def count():
-        functions = selectors.assessment_functions(assessment)
+        functions = selectors.assessment_functions(assessment, full=True)
         with CaptureQueriesContext(connection) as ctx:
             PDFReport().context(assessment, functions)
         return len(ctx.captured_queries)

@@ -12,11 +12,14 @@ Geometry comes from :mod:`decisions.charts`; markup from ``templates/charts/*.sv
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from decisions import charts
 from decisions.presentation import AssessmentView, FunctionView, plain_number
@@ -34,11 +37,26 @@ STYLE = {
 }
 
 
+# Rendered charts by (template, chart id, class, language): a chart's id is a hash of
+# everything it draws, so the same id always renders the same markup. Bounded, per process.
+_rendered: OrderedDict[tuple[str, str, str, str], SafeString] = OrderedDict()
+_RENDERED_MAX = 1024
+_lock = threading.Lock()
+
+
 def _render(name: str, chart: Any, css_class: str) -> SafeString:
-    html = render_to_string(
-        f"charts/{name}.svg", {"chart": chart, "style": STYLE, "css_class": css_class}
-    )
-    return SafeString(html.strip())
+    key = (name, chart.id, css_class, get_language() or "")
+    svg = _rendered.get(key)
+    if svg is None:
+        html = render_to_string(
+            f"charts/{name}.svg", {"chart": chart, "style": STYLE, "css_class": css_class}
+        )
+        svg = SafeString(html.strip())
+        with _lock:
+            _rendered[key] = svg
+            if len(_rendered) > _RENDERED_MAX:
+                _rendered.popitem(last=False)
+    return svg
 
 
 @register.simple_tag

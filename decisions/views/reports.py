@@ -18,7 +18,7 @@ def _respond(
     request: HttpRequest, pk: int, exporter: PDFReport | CSVExport | JSONExport, *, inline: bool
 ) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(request.user, pk)
-    functions = selectors.assessment_functions(assessment)
+    functions = selectors.assessment_functions(assessment, full=True)
     filename, content_type, content = exporter.render(assessment, functions)
     response = HttpResponse(
         content,

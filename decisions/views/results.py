@@ -19,13 +19,15 @@ from decisions.views.common import AuthenticatedHttpRequest
 
 def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
     view = FunctionView(function)
+    walkthrough = questionnaire.current()
     return {
         "function": function,
         "assessment": function.assessment,
         "view": view,
         "form": form,
-        "shortlist": view.shortlist(),
-        "stale": view.is_stale(questionnaire.current().version),
+        "stale": view.is_stale(walkthrough.version),
+        # Keys the cached analysis: the shortlist reads the live provider profiles.
+        "catalogue_token": walkthrough.token,
     }
 
 
