@@ -17,6 +17,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from decisions.formatting import decimal_points, plain_number, points
+
 FONT = "DejaVu Sans, sans-serif"
 INK = "#1c2430"
 MUTED = "#5b6573"
@@ -200,7 +202,7 @@ def scores_chart(ranking: Ranking, *, width: int = 480) -> ScoresChart:
                 name=label,
                 label=truncate(label, size, label_w - 12),
                 slug=slug,
-                points=round(score * 100),
+                points=points(score),
                 y=r1(y),
                 width=r1(bar_w),
                 text_y=r1(y + bar_h / 2 + 4.5),
@@ -220,7 +222,7 @@ def scores_chart(ranking: Ranking, *, width: int = 480) -> ScoresChart:
         bar_height=bar_h,
         label_size=size,
         bars=bars,
-        ticks=[Tick(r1(label_w + plot_w * t), str(round(t * 100))) for t in (0, 0.5, 1)],
+        ticks=[Tick(r1(label_w + plot_w * t), str(points(t))) for t in (0, 0.5, 1)],
         swatches=list(fills.values()),
     )
 
@@ -289,12 +291,6 @@ class LegendEntry:
     swatch: Swatch
 
 
-def one_decimal_points(value: float) -> str:
-    """A 0..1 contribution as points out of 100 with one decimal ("12.5", "0")."""
-    text = f"{value * 100:.1f}"
-    return "0" if text in {"0.0", "-0.0"} else text
-
-
 def contributions_chart(
     rows: ContributionRows, models: Sequence[tuple[str, str]], *, width: int = 640
 ) -> ContributionsChart:
@@ -339,7 +335,7 @@ def contributions_chart(
                     width=r1(bar_w),
                     text_x=r1(label_w + bar_w + 4),
                     text_y=r1(by + bar_h - 1.5),
-                    value=one_decimal_points(value),
+                    value=decimal_points(value),
                     fill=swatch,
                 )
             )
@@ -356,7 +352,7 @@ def contributions_chart(
             )
         )
     ticks = [
-        Tick(r1(label_w + plot_w * t), f"{scale_max * t * 100:.1f}".rstrip("0").rstrip("."))
+        Tick(r1(label_w + plot_w * t), plain_number(scale_max * t * 100, places=1))
         for t in (0, 0.5, 1)
     ]
     return ContributionsChart(

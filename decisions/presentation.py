@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -23,35 +22,13 @@ from django.utils.translation import gettext_lazy
 
 from decisions import charts, questionnaire, records, selectors
 from decisions.advice import CatalogueChange, drivers, snapshot_changes
+from decisions.formatting import decimal_points, plain_number, points, signed_points
 from decisions.models import Assessment, Criterion, FunctionAssessment, Provider, SourcingModel
 from decisions.scoring import Contribution, Sensitivity
 from decisions.selectors import ShortlistEntry
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-# --- numbers, formatted in one place -----------------------------------------------------------
-
-
-def points(score: float) -> int:
-    """A 0..1 score or margin as whole points out of 100."""
-    return round(score * 100)
-
-
-def signed_points(value: float) -> str:
-    """A 0..1 difference as signed points with a real minus sign (U+2212): "+12", "-3", "0"."""
-    whole = points(value)
-    if whole > 0:
-        return f"+{whole}"
-    return "0" if whole == 0 else f"\u2212{-whole}"
-
-
-def plain_number(value: float | Decimal | None) -> str:
-    """At most two decimals, trailing zeros trimmed: 4.8 -> "4.8", 3.0 -> "3"."""
-    if value is None:
-        return ""
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
-
 
 # --- confidence bands ------------------------------------------------------------------------
 
@@ -110,7 +87,7 @@ class Reason:
     @property
     def push_points(self) -> str:
         """The lead it added or took, in points with one decimal, unsigned."""
-        return f"{abs(self.push) * 100:.1f}"
+        return decimal_points(abs(self.push))
 
 
 @dataclass(frozen=True)

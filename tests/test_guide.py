@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -191,6 +192,7 @@ def test_its_query_count_does_not_grow_with_the_catalogue(
     client, catalogue, django_assert_max_num_queries
 ):
     url = reverse("decisions:guide")
+    cache.clear()  # both requests below must render the catalogue, not reuse a cached page
     with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as before:
         client.get(url)
 
@@ -221,6 +223,18 @@ def test_its_query_count_does_not_grow_with_the_catalogue(
 
     assert "extra-disagreement" in response.content.decode()
     assert len(after) == len(before)
+
+
+def test_the_catalogue_is_read_once_per_catalogue_version(client, catalogue):
+    url = reverse("decisions:guide")
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url)
+    assert [q["sql"] for q in again] == [again[0]["sql"]]  # the catalogue version, nothing more
+    assert "decisions_catalogueversion" in again[0]["sql"]
+    Benefit.objects.filter(slug="cost-savings").update(name="Lower running costs")
+    assert "Lower running costs" in client.get(url).content.decode()
+    assert response.status_code == 200
 
 
 def test_page_has_no_inline_script_style_or_handlers(guide):

@@ -22,7 +22,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from decisions import charts
-from decisions.presentation import AssessmentView, FunctionView, plain_number
+from decisions.formatting import plain_number
+from decisions.presentation import AssessmentView, FunctionView
 
 register = template.Library()
 

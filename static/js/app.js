@@ -3,9 +3,7 @@
  * this file; the CSP forbids inline handlers, so behaviour is declared with
  * data attributes and wired here:
  *
- *   <form data-confirm="Delete this assessment?">   asks before submitting
- *   <button data-confirm="…">                        asks before its form submits
- *   <form data-warn-unsaved>                         warns on leaving with unsaved edits
+ *   <form data-warn-unsaved>   warns on leaving the page with unsaved edits (questionnaire steps)
  *
  * The account menu is a <details> element; this only closes it on Escape or a
  * click elsewhere.
@@ -33,17 +31,6 @@
     if (open) {
       open.removeAttribute("open");
       open.querySelector("summary").focus();
-    }
-  });
-
-  // Confirm before submitting (form or the button that submits it).
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var submitter = event.submitter;
-    var message =
-      (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) {
-      event.preventDefault();
     }
   });
 
