@@ -97,8 +97,12 @@ class Bench:
         threads: int | None = None,
         posts: wrk.Posts | None = None,
     ) -> wrk.Load:
-        """wrk against the server for ``seconds``."""
-        return wrk.run(
+        """wrk against the server for ``seconds``, then a pause while the server drains.
+
+        Requests still queued in the server when wrk stops would otherwise be
+        served on the next run's clock; they drain in about one latency.
+        """
+        load = wrk.run(
             self.wrk_binary,
             name,
             port=self.server.port,
@@ -109,6 +113,8 @@ class Bench:
             cookie=cookie,
             posts=posts,
         )
+        time.sleep(min(5.0, load.latency_ms.get("p99", 0.0) / 1000))
+        return load
 
 
 @dataclass(frozen=True)

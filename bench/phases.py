@@ -71,7 +71,7 @@ def throughput(b: Bench) -> Outcome:
     ]
     o = b.options
     for e in endpoints:
-        if not e.posts:
+        if not e.posts and o.warmup > 0:
             b.load(f"warm {e.name}", e.path, seconds=o.warmup, cookie=e.cookie)
     runs: dict[str, list[wrk.Load]] = {e.name: [] for e in endpoints}
     per_round = o.seconds / o.rounds
@@ -116,15 +116,15 @@ def throughput(b: Bench) -> Outcome:
                 f"(status {load.status}, sockets {load.socket_errors})"
             )
     outcome.errors += _walk_errors(b, loads[POST])
+    warmup = f", after a {o.warmup:.0f} s warm-up of every GET endpoint" if o.warmup else ""
     outcome.section = "\n\n".join(
         [
             f"wrk, {o.threads} threads, {o.connections} connections, against 127.0.0.1. "
-            f"The endpoints take turns, {o.rounds} round{'s' if o.rounds > 1 else ''} of "
-            f"{per_round:.0f} s each ({o.seconds:.0f} s per endpoint in all), after a "
-            f"{o.warmup:.0f} s warm-up of every GET endpoint, so the ratios to the floor are "
-            "measured side by side. The **framework floor** (`/_bench/floor`) renders `base.html` "
-            "for a signed-in user behind the full middleware and reads no table of ours: a page "
-            "cannot beat it. Signed-in pages carry a manager's session made with "
+            f"The endpoints take turns, {_count(o.rounds, 'round')} of {per_round:.0f} s each "
+            f"({o.seconds:.0f} s per endpoint in all){warmup}, so the ratios to the floor are "
+            "measured side by side. The **framework floor** (`/_bench/floor`) renders "
+            "`base.html` for a signed-in user behind the full middleware and reads no table of "
+            "ours: a page cannot beat it. Signed-in pages carry a manager's session made with "
             f"`SessionStore`; the manager's organisation holds {len(small.assessment_ids)} "
             f"assessments of {len(small.function_ids)} computed functions. Latencies are the "
             "median over the rounds.",
@@ -229,6 +229,7 @@ def admin_change_page(b: Bench) -> Outcome:
 
 PAGES: dict[str, Callable[[Org], str]] = {
     "questionnaire step GET": lambda org: f"/functions/{org.function_id}/steps/3/",
+    "questionnaire review": lambda org: f"/functions/{org.function_id}/review/",
     "result page": lambda org: f"/functions/{org.function_id}/result/",
     "assessment overview": lambda org: f"/assessments/{org.assessment_id}/",
     "dashboard": lambda org: "/dashboard/",

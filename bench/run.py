@@ -108,7 +108,7 @@ def _run(
         quick=quick,
         seconds=args.seconds or (2 if quick else 15),
         rounds=args.rounds or (1 if quick else 3),
-        warmup=1 if quick else 2,
+        warmup=0 if quick else 2,
         threads=args.threads,
         connections=args.connections,
         repeat=3 if quick else 7,

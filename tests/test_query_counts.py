@@ -35,10 +35,13 @@ from decisions.models import (
     Answer,
     Assessment,
     Benefit,
+    DeliveryOption,
+    Disagreement,
     FunctionAssessment,
     Industry,
     Organization,
     Provider,
+    Reading,
     SourcingModel,
 )
 from decisions.reports.pdf import TEMPLATE, PDFReport
@@ -138,9 +141,18 @@ def grow(world: World) -> None:
     stranger = factories.AssessmentFactory(title="Stranger's review")
     for order in range(COPIES):
         _copy_function(world.computed, assessment=stranger, order=order)
-    # The catalogue: more providers (the shortlists), activities, industries, benefits.
+    # The catalogue: more providers (the shortlists), activities, industries, benefits,
+    # delivery options, disagreements with their readings.
     for provider in list(Provider.objects.all()):
         _copy(provider, slug=f"{provider.slug}-copy", name=f"{provider.name} (copy)")
+    source = factories.SourceFactory()
+    for kind in DeliveryOption.Kind.values:
+        option = factories.DeliveryOptionFactory(kind=kind)
+        option.sources.add(source)
+    for number in range(3):
+        disagreement = Disagreement.objects.create(slug=f"grown-{number}", topic="Grown topic")
+        for statement in ("Yes.", "No."):
+            Reading.objects.create(disagreement=disagreement, statement=statement, source=source)
     for model in SourcingModel.objects.all():
         activity = factories.ActivityFactory(typical_model=model, name=f"Grown {model.slug}")
         Industry.objects.create(slug=f"grown-{model.slug}", name="Grown", typical_model=model)
@@ -148,7 +160,7 @@ def grow(world: World) -> None:
             slug=f"grown-{model.slug}", name="Grown benefit", description="More."
         )
         benefit.sourcing_models.add(model)
-        activity.sources.add(factories.SourceFactory())
+        activity.sources.add(source)
 
 
 def _request(
@@ -177,6 +189,7 @@ class Page:
 
 PAGES = {
     "step GET": Page(lambda w: reverse("decisions:function-step", args=[w.computed.pk, 3])),
+    "review": Page(lambda w: reverse("decisions:function-review", args=[w.computed.pk])),
     "result page": Page(
         lambda w: reverse("decisions:function-result", args=[w.computed.pk]),
         grown="(copy)",  # a copied provider in the shortlist
