@@ -40,11 +40,12 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	DEBUG=true $(VENV)/bin/mypy
 
-## make bench: throughput, integrity under load, scale and PDF cost on this machine
+## make bench: the performance targets on this machine, side by side in one run
 ## (needs the local PostgreSQL; installs wrk if missing; writes docs/benchmarks.md).
-## BENCH_ARGS passes options, e.g. BENCH_ARGS=--quick for a smoke run.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS=--quick for a smoke run (report to a
+## temporary file); see `.venv/bin/python -m bench.run --help`.
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -130,3 +130,17 @@ def function(assessment):
 def recommended_function(function, manager):
     """A function answered completely (first option everywhere), so it has a result."""
     return answer_all(function, manager)
+
+
+def add_archetype(assessment, user, name: str, *, order: int = 0):
+    """A function of the assessment named, linked and answered as the archetype ``name``."""
+    from decisions.demo_profiles import ARCHETYPES
+    from decisions.models import Activity
+
+    function = factories.FunctionAssessmentFactory(
+        assessment=assessment,
+        name=name,
+        order=order,
+        activity=Activity.objects.get(slug=ARCHETYPES[name]["activity"]),
+    )
+    return answer_archetype(function, user, name)

@@ -1,4 +1,4 @@
--- wrk script for `make bench` (bench/load.py runs it; loopback only).
+-- wrk script for `make bench` (bench/wrk.py runs it; loopback only).
 --
 -- Every run counts each response by status class in a `response` hook and
 -- prints one line "BENCH_JSON {...}" from `done` with requests, latency

@@ -1,0 +1,271 @@
+"""A page's query count does not grow with the data: the same small world, then grown.
+
+Every page a manager or a visitor reads is requested once in a small world
+(one organisation, one assessment, one computed function), then again after
+the world has grown on every axis that page could iterate over: more
+functions in the assessment (computed by the service for other archetypes,
+and copies, some with a final decision), more assessments in the
+organisation, another organisation's data, more provider profiles and more
+catalogue rows. The two counts must be equal. Each count is taken on the
+second request, after a first one warmed whatever a page may cache, so the
+comparison is between like and like. A check on each grown page proves it
+really shows the grown data.
+
+These were measured by `make bench`; here they are tests, and the bench
+reports the same counts on a far larger database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, models
+from django.template.loader import render_to_string
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from decisions import selectors, services
+from decisions.models import (
+    Answer,
+    Assessment,
+    Benefit,
+    DeliveryOption,
+    Disagreement,
+    FunctionAssessment,
+    Industry,
+    Organization,
+    Provider,
+    Reading,
+    SourcingModel,
+)
+from decisions.reports.pdf import TEMPLATE, PDFReport
+from tests import factories
+from tests.conftest import add_archetype
+
+pytestmark = pytest.mark.django_db
+
+SHOWN = "Payroll processing"
+OTHERS = (
+    "Market research",
+    "Contract review and legal research",
+    "Product research and development",
+)
+COPIES = 8
+MORE_ASSESSMENTS = 12
+
+
+@dataclass
+class World:
+    organization: Organization
+    manager: AbstractBaseUser
+    assessment: Assessment
+    computed: FunctionAssessment  # answered completely: it has a recommendation
+    fresh: FunctionAssessment  # nothing answered: the questionnaire walk starts here
+
+
+def _copy[M: models.Model](instance: M, **overrides: Any) -> M:
+    """A new row with every column of ``instance`` (and its many-to-many links) copied.
+
+    Generic on purpose: a computed function's stored recommendation comes along
+    whatever columns it is kept in.
+    """
+    meta = instance._meta
+    values = {
+        field.attname: getattr(instance, field.attname)
+        for field in meta.concrete_fields
+        if not field.primary_key
+    }
+    copy = type(instance)._default_manager.create(**(values | overrides))
+    for field in meta.many_to_many:
+        getattr(copy, field.name).set(getattr(instance, field.name).all())
+    return copy
+
+
+def _copy_function(source: FunctionAssessment, **overrides: Any) -> FunctionAssessment:
+    """A copy of a function with its answers."""
+    copy = _copy(source, **overrides)
+    Answer.objects.bulk_create(_copy_rows(source.answers.all(), function_id=copy.pk))
+    return copy
+
+
+def _copy_rows(rows: models.QuerySet[Answer], **overrides: Any) -> list[Answer]:
+    out = []
+    for row in rows:
+        values = {
+            field.attname: getattr(row, field.attname)
+            for field in row._meta.concrete_fields
+            if not field.primary_key
+        }
+        out.append(Answer(**(values | overrides)))
+    return out
+
+
+@pytest.fixture
+def world(organization, manager) -> World:
+    assessment = factories.AssessmentFactory(
+        organization=organization, owner=manager, title="Shown review"
+    )
+    computed = add_archetype(assessment, manager, SHOWN, order=1)
+    fresh = factories.FunctionAssessmentFactory(assessment=assessment, name="Fresh", order=2)
+    return World(organization, manager, assessment, computed, fresh)
+
+
+def grow(world: World) -> None:
+    """More of everything the pages read."""
+    assessment, manager = world.assessment, world.manager
+    kpo = SourcingModel.objects.get(slug="kpo")
+    # The shown assessment: other recommendations, copies, final decisions.
+    for order, name in enumerate(OTHERS, start=10):
+        add_archetype(assessment, manager, name, order=order)
+    for number in range(COPIES):
+        copy = _copy_function(world.computed, name=f"Copied function {number}", order=20 + number)
+        if number % 2:
+            services.decision_record(
+                function=copy, final_model=kpo, reason="Because.", user=manager
+            )
+    factories.FunctionAssessmentFactory.create_batch(3, assessment=assessment)
+    # The organisation: more assessments, the newest titled so the dashboard can be checked.
+    for number in range(MORE_ASSESSMENTS):
+        other = factories.AssessmentFactory(
+            organization=world.organization, owner=manager, title=f"Grown review {number}"
+        )
+        for order in range(2):
+            _copy_function(world.computed, assessment=other, order=order)
+    # Another organisation's data, which no page of ours may read.
+    stranger = factories.AssessmentFactory(title="Stranger's review")
+    for order in range(COPIES):
+        _copy_function(world.computed, assessment=stranger, order=order)
+    # The catalogue: more providers (the shortlists), activities, industries, benefits,
+    # delivery options, disagreements with their readings.
+    for provider in list(Provider.objects.all()):
+        _copy(provider, slug=f"{provider.slug}-copy", name=f"{provider.name} (copy)")
+    source = factories.SourceFactory()
+    for kind in DeliveryOption.Kind.values:
+        option = factories.DeliveryOptionFactory(kind=kind)
+        option.sources.add(source)
+    for number in range(3):
+        disagreement = Disagreement.objects.create(slug=f"grown-{number}", topic="Grown topic")
+        for statement in ("Yes.", "No."):
+            Reading.objects.create(disagreement=disagreement, statement=statement, source=source)
+    for model in SourcingModel.objects.all():
+        activity = factories.ActivityFactory(typical_model=model, name=f"Grown {model.slug}")
+        Industry.objects.create(slug=f"grown-{model.slug}", name="Grown", typical_model=model)
+        benefit = Benefit.objects.create(
+            slug=f"grown-{model.slug}", name="Grown benefit", description="More."
+        )
+        benefit.sourcing_models.add(model)
+        activity.sources.add(source)
+
+
+def _request(
+    client: Client, method: str, url: str, data: dict[str, Any] | None = None
+) -> tuple[int, str]:
+    """(queries, body) of one request, which must succeed."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}, (url, response.status_code)
+    body = response.content.decode(errors="replace") if method == "get" else ""
+    return len(queries), body
+
+
+def _warm_count(client: Client, url: str) -> tuple[int, str]:
+    _request(client, "get", url)
+    return _request(client, "get", url)
+
+
+@dataclass(frozen=True)
+class Page:
+    url: Callable[[World], str]
+    signed_in: bool = True
+    # Text the page shows only once the world has grown.
+    grown: str | None = None
+
+
+PAGES = {
+    "step GET": Page(lambda w: reverse("decisions:function-step", args=[w.computed.pk, 3])),
+    "review": Page(lambda w: reverse("decisions:function-review", args=[w.computed.pk])),
+    "result page": Page(
+        lambda w: reverse("decisions:function-result", args=[w.computed.pk]),
+        grown="(copy)",  # a copied provider in the shortlist
+    ),
+    "assessment overview": Page(
+        lambda w: reverse("decisions:assessment-detail", args=[w.assessment.pk]),
+        grown="Copied function 7",
+    ),
+    "dashboard": Page(lambda w: reverse("decisions:dashboard"), grown="Grown review 11"),
+    "guide": Page(lambda w: reverse("decisions:guide"), signed_in=False, grown="Grown kpo"),
+    "CSV export": Page(
+        lambda w: reverse("decisions:assessment-export-csv", args=[w.assessment.pk]),
+        grown="Copied function 7",
+    ),
+    "JSON export": Page(
+        lambda w: reverse("decisions:assessment-export-json", args=[w.assessment.pk]),
+        grown="Copied function 7",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count_is_constant_in_data_size(world, client, name):
+    page = PAGES[name]
+    if page.signed_in:
+        client.force_login(world.manager)
+    url = page.url(world)
+    small, before = _warm_count(client, url)
+
+    grow(world)
+    large, after = _warm_count(client, url)
+
+    if page.grown:
+        assert page.grown not in before
+        assert page.grown in after
+    assert large == small
+
+
+def _walk(client: Client, function: FunctionAssessment) -> list[int]:
+    """Queries of each step POST answering the whole questionnaire (the last computes)."""
+    counts = []
+    for step, question in enumerate(selectors.questionnaire_questions(), start=1):
+        url = reverse("decisions:function-step", args=[function.pk, step])
+        option = question.options.all()[0].pk
+        count, _body = _request(client, "post", url, {"option": option, "action": "continue"})
+        counts.append(count)
+    function.refresh_from_db()
+    assert function.status == FunctionAssessment.Status.RECOMMENDED
+    return counts
+
+
+def test_step_post_query_counts_are_constant_in_data_size(world, client):
+    client.force_login(world.manager)
+    client.get(reverse("decisions:function-step", args=[world.fresh.pk, 1]))
+    small = _walk(client, world.fresh)
+
+    grow(world)
+    fresh = factories.FunctionAssessmentFactory(assessment=world.assessment, name="Fresh too")
+    large = _walk(client, fresh)
+
+    assert large == small
+
+
+def test_pdf_exporter_query_count_is_constant_in_data_size(world):
+    def count() -> tuple[int, str]:
+        functions = selectors.assessment_functions(world.assessment)
+        with CaptureQueriesContext(connection) as queries:
+            context = PDFReport().context(world.assessment, functions)
+        return len(queries), render_to_string(TEMPLATE, context)
+
+    count()
+    small, before = count()
+
+    grow(world)
+    large, after = count()
+
+    assert "Copied function 7" not in before
+    assert "Copied function 7" in after
+    assert large == small
