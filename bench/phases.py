@@ -38,9 +38,9 @@ class Endpoint:
 
 def _walk_posts(b: Bench) -> tuple[str, tuple[wrk.Posts, ...]]:
     """The walk organisation's cookie (with CSRF) and one POST walk per round."""
-    from decisions import selectors
+    from decisions import questionnaire
 
-    options = [question.options.all()[0].pk for question in selectors.questionnaire_questions()]
+    options = [question.options[0].id for question in questionnaire.current().questions]
     cookie, token = b.server.form_session(
         f"/functions/{b.walk.function_ids[0]}/steps/1/", b.cookie(b.walk.user_id)
     )
@@ -185,11 +185,15 @@ ADMIN_GOAL_MS = 300.0
 
 
 def admin_change_page(b: Bench) -> Outcome:
-    from decisions import selectors
-    from decisions.models import Question
+    from django.db.models import Prefetch
 
+    from decisions.models import AnswerOption, Question
+
+    questions = Question.objects.select_related("criterion").prefetch_related(
+        Prefetch("options", queryset=AnswerOption.objects.prefetch_related("scores"))
+    )
     by_criterion: dict[int, list[Question]] = {}
-    for question in selectors.questionnaire_questions():
+    for question in questions:
         by_criterion.setdefault(question.criterion_id, []).append(question)
 
     def inline_rows(questions: list[Question]) -> int:
@@ -255,7 +259,7 @@ def _walk_queries(b: Bench, org: Org) -> list[int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from decisions import selectors, services
+    from decisions import questionnaire, selectors, services
     from decisions.models import Organization
 
     assessment = services.assessment_create(
@@ -268,11 +272,11 @@ def _walk_queries(b: Bench, org: Org) -> list[int]:
     client = b.client(org.user_id)
     client.get(f"/functions/{function.pk}/steps/1/")
     counts = []
-    for step, question in enumerate(selectors.questionnaire_questions(), start=1):
+    for step, question in enumerate(questionnaire.current().questions, start=1):
         with CaptureQueriesContext(connection) as captured:
             response = client.post(
                 f"/functions/{function.pk}/steps/{step}/",
-                {"option": question.options.all()[0].pk, "action": "continue"},
+                {"option": question.options[0].id, "action": "continue"},
             )
         if response.status_code != 302:
             raise RuntimeError(f"step {step} POST answered {response.status_code}")

@@ -497,6 +497,8 @@ class AssessmentView:
         self.functions = [
             FunctionView(function, number=number) for number, function in enumerate(functions, 1)
         ]
+        # ``(slug, abbreviation)`` of every sourcing model, in catalogue order.
+        self._models = [(m.slug, m.abbreviation) for m in questionnaire.current().snapshot.models]
 
     @property
     def with_result(self) -> list[FunctionView]:
@@ -518,10 +520,6 @@ class AssessmentView:
     def differs_count(self) -> int:
         return sum(1 for view in self.with_result if view.decision_differs)
 
-    @cached_property
-    def _models(self) -> list[tuple[str, str]]:
-        """``(slug, abbreviation)`` of every sourcing model, in catalogue order."""
-        return [(m.slug, m.abbreviation) for m in questionnaire.current().snapshot.models]
 
     @property
     def model_counts(self) -> list[tuple[str, int]]:

@@ -64,7 +64,7 @@ def weasyprint_calls(monkeypatch) -> list[tuple[str, Any]]:
 def test_exporter_lays_out_exactly_the_html_its_context_and_template_render(
     report_assessment, weasyprint_calls
 ):
-    functions = selectors.assessment_functions(report_assessment)
+    functions = selectors.assessment_functions(report_assessment, full=True)
     exporter = PDFReport()
     html = render_to_string(TEMPLATE, exporter.context(report_assessment, functions))
     assert "Product research and development" in html
@@ -76,7 +76,7 @@ def test_exporter_lays_out_exactly_the_html_its_context_and_template_render(
 
 
 def test_template_reads_nothing_the_context_did_not_load(report_assessment):
-    functions = selectors.assessment_functions(report_assessment)
+    functions = selectors.assessment_functions(report_assessment, full=True)
     with CaptureQueriesContext(connection) as context_queries:
         context = PDFReport().context(report_assessment, functions)
     with CaptureQueriesContext(connection) as template_queries:
