@@ -520,7 +520,6 @@ class AssessmentView:
     def differs_count(self) -> int:
         return sum(1 for view in self.with_result if view.decision_differs)
 
-
     @property
     def model_counts(self) -> list[tuple[str, int]]:
         """``(abbreviation, count)`` of the recommended models, in catalogue order."""
