@@ -319,6 +319,13 @@ class _Checked:
     top: Fraction
 
 
+def _exact(value: object, what: str) -> Fraction:
+    try:
+        return as_fraction(value, what)
+    except ScoringError as error:
+        raise ConsensusError(str(error)) from error
+
+
 def _choice_scores(
     choice: object, models: Sequence[str], top: Fraction, where: str
 ) -> dict[str, Fraction] | None:
@@ -331,7 +338,7 @@ def _choice_scores(
     missing = [m for m in models if m not in choice.scores]
     if missing:
         raise ConsensusError(f"{where}: no score for model(s) {missing!r}")
-    exact = {m: as_fraction(choice.scores[m], f"{where}: score of {m!r}") for m in models}
+    exact = {m: _exact(choice.scores[m], f"{where}: score of {m!r}") for m in models}
     for m, s in exact.items():
         if not 0 <= s <= top:
             raise ConsensusError(f"{where}: score of {m!r} must lie in [0, {top}], got {s}")
@@ -351,12 +358,12 @@ def _check(
         raise ConsensusError("at least one model is required")
     if len(set(models)) != len(models):
         raise ConsensusError(f"duplicate models in {list(models)!r}")
-    top = as_fraction(max_score, "max_score")
+    top = _exact(max_score, "max_score")
     if top <= 0:
         raise ConsensusError(f"max_score must be positive, got {max_score!r}")
     exact_weights = {}
     for slug, w in weights.items():
-        exact_weights[slug] = as_fraction(w, f"weight of criterion {slug!r}")
+        exact_weights[slug] = _exact(w, f"weight of criterion {slug!r}")
         if exact_weights[slug] < 0:
             raise ConsensusError(f"weight of criterion {slug!r} must be >= 0, got {w!r}")
     unknown_settled = sorted(set(settled) - set(weights))
@@ -551,7 +558,7 @@ def assess(
                 settled=is_settled,
                 settled_option=checked.settled_options.get(slug),
                 left_out=scores is None,
-                scores={m: float(as_fraction(scores[m], m)) for m in models} if scores else None,
+                scores={m: float(scores[m]) for m in models} if scores else None,
                 spread=float(spread),
                 split=len({s.pulls_toward for s in stances} - {None}) > 1,
             )
