@@ -47,7 +47,7 @@ leads to the group's model.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Final
@@ -135,7 +135,12 @@ class Stance:
 
 @dataclass(frozen=True)
 class CriterionAgreement:
-    """Who chose what on one criterion, how far apart, and whether the group is split."""
+    """Who chose what on one criterion, how far apart, and whether the group is split.
+
+    ``stances`` has one entry per respondent (by id); ``scores`` are the scores the engine
+    used (the mean, or the settled answer's; ``None`` when ``left_out``); ``spread`` and
+    ``split`` describe the respondents' own answers even when the criterion is settled.
+    """
 
     slug: str
     weight: float
@@ -184,7 +189,7 @@ class GroupResult:
     criteria: tuple[CriterionAgreement, ...]
     consensus: float
     individuals: tuple[IndividualResult, ...]
-    rule: str = field(default=AGGREGATION_RULE)
+    rule: str = AGGREGATION_RULE
 
     @property
     def settled(self) -> tuple[str, ...]:
