@@ -32,7 +32,9 @@ For each price ``p`` of the range, a :class:`Scenario`:
   and flagged (:attr:`Estimate.loses_money`, :attr:`Estimate.may_lose_money`);
 * payback: the first whole month by whose end the savings cover the transition cost ``T``,
   ``ceil(12 T / S)``; ``0`` when ``T = 0`` (nothing to pay back); ``None`` ("never") when
-  ``T > 0`` and ``S <= 0``. It may exceed the term; the page says so.
+  ``T > 0`` and ``S <= 0``. It may exceed the term; the page says so. Like every figure,
+  it uses the exact ``T`` and ``S``: a transition under half a cent shows as 0.00 yet
+  still needs a positive saving to pay back.
 * net value over the term: ``-T + (S / 12) * sum_{t=1..N} v^t`` with the monthly discount
   factor ``v = (1 + r) ** (-1/12)`` (``r`` an effective yearly rate). Convention: the
   transition is paid at the start (month 0, undiscounted) and savings accrue from the first
@@ -343,7 +345,9 @@ class Terms:
 
 
 def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=MONEY_ROUNDING, context=_CONTEXT)
+    """Round to cents, half up; a result that rounds to zero is 0.00, never -0.00."""
+    cents = value.quantize(CENT, rounding=MONEY_ROUNDING, context=_CONTEXT)
+    return cents.copy_abs() if cents.is_zero() else cents
 
 
 def _decimal_dict(obj: object, names: Sequence[str]) -> dict[str, Any]:

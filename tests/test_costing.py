@@ -157,6 +157,18 @@ def test_rounding_happens_once_at_the_end() -> None:
     half_cent = Baseline("EUR", annual_cost=D("0.125"))
     free = Pricing("bpo", Basis.AMOUNT, D(0), D(0), D(0), currency="EUR")
     assert estimate(half_cent, free, THREE_YEARS).baseline == D("0.13")  # half up
+    # A sub-cent transition shows as 0.00 but, exact, is still paid; a zero is never -0.00.
+    cent = Baseline("EUR", annual_cost=D("0.01"))
+    tiny = replace(
+        free,
+        transition=Charge(Basis.SHARE, D("0.001")),
+        governance=Charge(Basis.AMOUNT, D("0.01")),
+    )
+    e = estimate(cent, tiny, Terms(1, D(0)))
+    assert e.transition_cost == D("0.00")
+    assert e.expected.annual_saving == D("0.00")
+    assert e.expected.payback_months is None
+    assert str(e.expected.net_value) == "0.00"  # -0.00001, rounded
 
 
 def test_in_house_and_business_case() -> None:
@@ -416,11 +428,15 @@ def test_figures_are_cents_and_add_up_to_the_cent(baseline: Baseline, p: Pricing
         for amount in (s.annual_price, s.annual_run_cost, s.annual_saving, s.net_value):
             assert isinstance(amount, Decimal)
             assert amount.as_tuple().exponent == -2
+            assert not (amount.is_zero() and amount.is_signed())  # never -0.00
         assert abs(s.annual_price + e.annual_governance - s.annual_run_cost) <= cent
         assert abs(e.baseline - s.annual_run_cost - s.annual_saving) <= cent
         if s.payback_months is None:
-            assert e.transition_cost > 0
-            assert s.annual_saving <= 0
+            assert s.annual_saving <= 0  # and the exact transition was positive
+        if e.transition_cost > 0 and s.annual_saving < 0:
+            assert s.payback_months is None
+        if s.payback_months == 0:
+            assert e.transition_cost == 0
 
 
 @given(baselines(), terms)
