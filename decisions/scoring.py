@@ -41,12 +41,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 type Number = Decimal | Fraction | int | float
 
 __all__ = [
+    "BORDERLINE_MARGIN",
+    "CLEAR_MARGIN",
+    "UNSURE_ONE_BAND_DOWN",
+    "UNSURE_TWO_BANDS_DOWN",
+    "ConfidenceBand",
     "Contribution",
     "CriterionInput",
     "ModelScore",
@@ -54,8 +60,20 @@ __all__ = [
     "ScoringError",
     "ScoringResult",
     "Sensitivity",
+    "as_fraction",
+    "confidence_band",
     "score",
 ]
+
+# The default of ``score(borderline_margin=...)``: a margin under 5 points (of 100) is
+# borderline. It stays the float it always was: Fraction(0.05) is a hair above 1/20, so a
+# margin of exactly 1/20 is borderline, and a Decimal here would change that.
+BORDERLINE_MARGIN: Final[float] = 0.05
+# A margin of at least 15 points (of 100) is a clear call.
+CLEAR_MARGIN: Final[float] = 0.15
+# Share of the total weight answered "not sure" beyond which the band drops one / two bands.
+UNSURE_ONE_BAND_DOWN: Final = Fraction(1, 10)
+UNSURE_TWO_BANDS_DOWN: Final = Fraction(3, 10)
 
 
 class ScoringError(ValueError):
@@ -143,8 +161,70 @@ class ScoringResult:
             "weakest": asdict(self.weakest) if self.weakest is not None else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScoringResult:
+        """Inverse of :meth:`to_dict`; raises :class:`ScoringError` on a malformed dict."""
+        try:
+            weakest = data["weakest"]
+            return cls(
+                ranking=tuple(ModelScore(**ms) for ms in data["ranking"]),
+                winner=data["winner"],
+                runner_up=data["runner_up"],
+                margin=data["margin"],
+                borderline=data["borderline"],
+                contributions=tuple(
+                    Contribution(**{**c, "per_model": dict(c["per_model"])})
+                    for c in data["contributions"]
+                ),
+                sensitivity=tuple(Sensitivity(**s) for s in data["sensitivity"]),
+                weakest=Sensitivity(**weakest) if weakest is not None else None,
+            )
+        except (KeyError, TypeError) as error:
+            raise ScoringError(f"malformed scoring result: {error!r}") from error
 
-def _exact(value: object, what: str) -> Fraction:
+
+class ConfidenceBand(StrEnum):
+    """How firmly the margin supports the winner, in words (see the module docstring)."""
+
+    CLEAR = "clear"
+    LEANING = "leaning"
+    CLOSE_CALL = "close-call"
+
+
+_BANDS = (ConfidenceBand.CLEAR, ConfidenceBand.LEANING, ConfidenceBand.CLOSE_CALL)
+
+
+def confidence_band(
+    *, margin: Number, borderline: bool, unsure_share: Number = 0
+) -> ConfidenceBand:
+    """The band of a result with this ``margin`` and ``borderline`` flag.
+
+    ``borderline`` comes from the same result (``ScoringResult.borderline`` or a stored
+    result's flag), so "close call" always matches it exactly. ``unsure_share`` in
+    ``[0, 1]`` is the share of the total weight answered "not sure"; it lowers the band as
+    the module docstring says. Raises :class:`ScoringError` on a negative or non-finite
+    margin or a share outside ``[0, 1]``.
+    """
+    exact_margin = as_fraction(margin, "margin")
+    if exact_margin < 0:
+        raise ScoringError(f"margin must be >= 0, got {margin!r}")
+    share = as_fraction(unsure_share, "unsure_share")
+    if not 0 <= share <= 1:
+        raise ScoringError(f"unsure_share must lie in [0, 1], got {unsure_share!r}")
+    if borderline:
+        level = 2
+    elif exact_margin >= as_fraction(CLEAR_MARGIN, "CLEAR_MARGIN"):
+        level = 0
+    else:
+        level = 1
+    if share > UNSURE_TWO_BANDS_DOWN:
+        level += 2
+    elif share > UNSURE_ONE_BAND_DOWN:
+        level += 1
+    return _BANDS[min(level, 2)]
+
+
+def as_fraction(value: object, what: str) -> Fraction:
     """Convert a finite number exactly to a Fraction, or raise ScoringError."""
     if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int | float):
         raise ScoringError(f"{what} must be a number, got {value!r}")
@@ -164,7 +244,7 @@ def score(
     criteria: Sequence[CriterionInput],
     models: Sequence[str],
     *,
-    borderline_margin: Number = 0.05,
+    borderline_margin: Number = BORDERLINE_MARGIN,
     max_score: Number = 10,
 ) -> ScoringResult:
     """Score ``models`` against weighted ``criteria``; see the module docstring for the maths.
@@ -183,22 +263,22 @@ def score(
     if len(set(slugs)) != len(slugs):
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         raise ScoringError(f"duplicate criterion slugs: {dupes!r}")
-    top = _exact(max_score, "max_score")
+    top = as_fraction(max_score, "max_score")
     if top <= 0:
         raise ScoringError(f"max_score must be positive, got {max_score!r}")
-    threshold = _exact(borderline_margin, "borderline_margin")
+    threshold = as_fraction(borderline_margin, "borderline_margin")
 
     weights: list[Fraction] = []
     table: list[list[Fraction]] = []  # table[i][k]: score of model k on criterion i
     for c in criteria:
-        w = _exact(c.weight, f"weight of criterion {c.slug!r}")
+        w = as_fraction(c.weight, f"weight of criterion {c.slug!r}")
         if w < 0:
             raise ScoringError(f"weight of criterion {c.slug!r} must be >= 0, got {c.weight!r}")
         missing = [m for m in models if m not in c.scores]
         if missing:
             raise ScoringError(f"criterion {c.slug!r} has no score for model(s) {missing!r}")
         weights.append(w)
-        table.append([_exact(c.scores[m], f"score of {m!r} on {c.slug!r}") for m in models])
+        table.append([as_fraction(c.scores[m], f"score of {m!r} on {c.slug!r}") for m in models])
     total_w = sum(weights, Fraction(0))
     if total_w == 0:
         raise ScoringError("all criterion weights are zero")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 from dataclasses import replace
@@ -14,10 +15,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from decisions.scoring import (
+    BORDERLINE_MARGIN,
+    CLEAR_MARGIN,
+    UNSURE_ONE_BAND_DOWN,
+    UNSURE_TWO_BANDS_DOWN,
+    ConfidenceBand,
     CriterionInput,
     ScoringError,
     ScoringResult,
     Sensitivity,
+    confidence_band,
     score,
 )
 
@@ -231,6 +238,71 @@ def test_to_dict_round_trips_through_json() -> None:
     assert single["weakest"] is None
 
 
+def test_from_dict_inverts_to_dict() -> None:
+    for models in (MODELS, ["bpo"]):
+        r = score(example(), models)
+        assert ScoringResult.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+    with pytest.raises(ScoringError, match="malformed"):
+        ScoringResult.from_dict({"winner": "bpo"})
+    broken = score(example(), MODELS).to_dict()
+    broken["ranking"] = [{"model": "bpo", "points": 1}]
+    with pytest.raises(ScoringError, match="malformed"):
+        ScoringResult.from_dict(broken)
+
+
+def test_borderline_default_is_the_named_constant() -> None:
+    default = inspect.signature(score).parameters["borderline_margin"].default
+    assert default is BORDERLINE_MARGIN
+    assert BORDERLINE_MARGIN == 0.05
+    # The float default sits a hair above 1/20: a margin of exactly 1/20 stays borderline.
+    exactly_five_points = [crit("a", 1, 6, Fraction(11, 2), 0)]
+    r = score(exactly_five_points, MODELS)
+    assert r.margin == 0.05
+    assert r.borderline is True
+    assert confidence_band(margin=r.margin, borderline=r.borderline) is ConfidenceBand.CLOSE_CALL
+
+
+@pytest.mark.parametrize(
+    ("margin", "borderline", "unsure_share", "band"),
+    [
+        (0.0, True, 0, ConfidenceBand.CLOSE_CALL),
+        (0.049, True, 0, ConfidenceBand.CLOSE_CALL),
+        (0.05, False, 0, ConfidenceBand.LEANING),
+        (0.1499, False, 0, ConfidenceBand.LEANING),
+        (CLEAR_MARGIN, False, 0, ConfidenceBand.CLEAR),
+        (0.6, False, 0, ConfidenceBand.CLEAR),
+        # A caller's own borderline threshold wins over the margin.
+        (0.6, True, 0, ConfidenceBand.CLOSE_CALL),
+        # Unsure weight: up to 10 % names the criteria only; above it one band down ...
+        (0.6, False, UNSURE_ONE_BAND_DOWN, ConfidenceBand.CLEAR),
+        (0.6, False, Decimal("0.1001"), ConfidenceBand.LEANING),
+        (0.1, False, Decimal("0.2"), ConfidenceBand.CLOSE_CALL),
+        # ... above 30 % two bands down, which is always a close call.
+        (0.6, False, UNSURE_TWO_BANDS_DOWN, ConfidenceBand.LEANING),
+        (0.6, False, Fraction(3, 10) + Fraction(1, 10**9), ConfidenceBand.CLOSE_CALL),
+        (1.0, False, 1, ConfidenceBand.CLOSE_CALL),
+        (0.0, True, Decimal("0.5"), ConfidenceBand.CLOSE_CALL),
+    ],
+)
+def test_confidence_bands(
+    margin: float, borderline: bool, unsure_share: Any, band: ConfidenceBand
+) -> None:
+    got = confidence_band(margin=margin, borderline=borderline, unsure_share=unsure_share)
+    assert got is band
+
+
+def test_confidence_band_on_the_example_and_bad_input() -> None:
+    r = score(example(), MODELS)  # margin exactly 0.15
+    assert confidence_band(margin=r.margin, borderline=r.borderline) is ConfidenceBand.CLEAR
+    assert ConfidenceBand.CLOSE_CALL.value == "close-call"
+    for bad in ({"margin": -0.1}, {"margin": float("nan")}, {"margin": "0.2"}):
+        with pytest.raises(ScoringError, match="margin"):
+            confidence_band(borderline=False, **bad)
+    for share in (-0.1, 1.5, Decimal("NaN")):
+        with pytest.raises(ScoringError, match="unsure_share"):
+            confidence_band(margin=0.2, borderline=False, unsure_share=share)
+
+
 # ------------------------------------------------------------------- property tests
 
 weights = st.one_of(
@@ -392,3 +464,31 @@ def test_sensitivity_is_honest(criteria: list[CriterionInput]) -> None:
         assert r.weakest == r.sensitivity[min(changes)[1]]
     else:
         assert r.weakest is None
+
+
+@given(criteria_lists())
+def test_from_dict_round_trips_any_result(criteria: list[CriterionInput]) -> None:
+    r = score(criteria, MODELS)
+    assert ScoringResult.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+
+
+@given(
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.booleans(),
+    st.fractions(0, 1),
+    st.fractions(0, 1),
+)
+def test_confidence_band_is_monotone(
+    m1: float, m2: float, borderline: bool, u1: Fraction, u2: Fraction
+) -> None:
+    """A wider margin never lowers the band; more unsure weight never raises it."""
+    order = [ConfidenceBand.CLOSE_CALL, ConfidenceBand.LEANING, ConfidenceBand.CLEAR]
+    lo_m, hi_m = sorted((m1, m2))
+    lo_u, hi_u = sorted((u1, u2))
+    narrow = confidence_band(margin=lo_m, borderline=borderline, unsure_share=hi_u)
+    wide = confidence_band(margin=hi_m, borderline=borderline, unsure_share=lo_u)
+    assert order.index(narrow) <= order.index(wide)
+    assert confidence_band(margin=hi_m, borderline=True, unsure_share=lo_u) is (
+        ConfidenceBand.CLOSE_CALL
+    )
