@@ -24,15 +24,13 @@ from decisions import charts, questionnaire, records, selectors
 from decisions.advice import CatalogueChange, drivers, snapshot_changes
 from decisions.formatting import decimal_points, plain_number, points, signed_points
 from decisions.models import Assessment, Criterion, FunctionAssessment, Provider, SourcingModel
-from decisions.scoring import Contribution, Sensitivity
+from decisions.scoring import ConfidenceBand, Contribution, Sensitivity, confidence_band
 from decisions.selectors import ShortlistEntry
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # --- confidence bands ------------------------------------------------------------------------
-
-LEANING_MARGIN = 0.15  # below this lead (and not borderline) a call is "leaning"
 
 
 @dataclass(frozen=True)
@@ -41,22 +39,19 @@ class Band:
     label: StrOrPromise
 
 
-BANDS = (
-    Band("clear", gettext_lazy("Clear")),
-    Band("leaning", gettext_lazy("Leaning")),
-    Band("close-call", gettext_lazy("Close call")),
-)
-CLOSE_CALL = "close-call"
+BAND_LABELS: dict[ConfidenceBand, StrOrPromise] = {
+    ConfidenceBand.CLEAR: gettext_lazy("Clear"),
+    ConfidenceBand.LEANING: gettext_lazy("Leaning"),
+    ConfidenceBand.CLOSE_CALL: gettext_lazy("Close call"),
+}
+BANDS = tuple(Band(band.value, label) for band, label in BAND_LABELS.items())
+CLOSE_CALL = ConfidenceBand.CLOSE_CALL.value
 
 
-def confidence_band(margin: float, borderline: bool) -> Band:
-    """Clear, leaning or a close call, from the lead over the runner-up.
-
-    A close call is exactly what the engine flags borderline, so the two never disagree.
-    """
-    if borderline:
-        return BANDS[2]
-    return BANDS[1] if margin < LEANING_MARGIN else BANDS[0]
+def band(margin: float, borderline: bool, unsure_share: float = 0) -> Band:
+    """Clear, leaning or a close call (the engine's bands), with the words a reader sees."""
+    which = confidence_band(margin=margin, borderline=borderline, unsure_share=unsure_share)
+    return Band(which.value, BAND_LABELS[which])
 
 
 # --- pieces of a function's view ---------------------------------------------------------------
@@ -255,7 +250,7 @@ class FunctionView:
 
     @property
     def band(self) -> Band:
-        return confidence_band(self.margin, self.borderline)
+        return band(self.margin, self.borderline)
 
     @property
     def scores(self) -> dict[str, float]:

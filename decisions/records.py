@@ -241,22 +241,6 @@ class AnswerEntry:
     note: str
 
 
-def _engine_from_json(data: Mapping[str, Any]) -> scoring.ScoringResult:
-    def sensitivity(entry: Mapping[str, Any]) -> scoring.Sensitivity:
-        return scoring.Sensitivity(**entry)
-
-    return scoring.ScoringResult(
-        ranking=tuple(scoring.ModelScore(**r) for r in data["ranking"]),
-        winner=data["winner"],
-        runner_up=data["runner_up"],
-        margin=data["margin"],
-        borderline=data["borderline"],
-        contributions=tuple(scoring.Contribution(**c) for c in data["contributions"]),
-        sensitivity=tuple(sensitivity(s) for s in data["sensitivity"]),
-        weakest=sensitivity(data["weakest"]) if data.get("weakest") else None,
-    )
-
-
 @dataclass(frozen=True)
 class StoredResult:
     """The recommendation kept with a function: the engine's output and where it came from.
@@ -302,11 +286,11 @@ class StoredResult:
         data = _check_schema(data, "result")
         try:
             return cls(
-                engine=_engine_from_json(data["engine"]),
+                engine=scoring.ScoringResult.from_dict(data["engine"]),
                 recommended=str(data["recommended"]),
                 answers=tuple(AnswerEntry(**a) for a in data["answers"]),
             )
-        except (KeyError, TypeError) as error:
+        except (KeyError, TypeError, scoring.ScoringError) as error:
             raise RecordError(f"result: malformed ({error!r})") from error
 
 
