@@ -14,8 +14,13 @@ Each is a frozen dataclass with ``to_json()`` and ``from_json()`` and carries
 ``SCHEMA`` in its JSON. Nothing else in the code base reads these fields by
 key: the model exposes them as ``function.stored_result``,
 ``function.stored_snapshot`` and ``function.stored_previous``. Changing what a
-recommendation records means editing this module (and a data migration that
-upgrades stored rows, as ``0002`` did for the stage-one shapes).
+recommendation records means editing this module.
+
+Evolving the shapes: a new *optional* member (with a default, read with
+``data.get(...)`` so rows written before it still load) keeps ``SCHEMA``; a
+change that old rows cannot satisfy (a renamed, removed or newly required
+member) raises ``SCHEMA`` and comes with a data migration that upgrades stored
+rows, as ``0002`` did for the stage-one shapes.
 
 This module imports nothing from Django: it is plain data.
 """
