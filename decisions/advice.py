@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from decisions.vocabulary import BPO, KPO
+
 # Criteria that describe the same reality from two angles: answers on them
 # should not point to opposite models.
 RELATED_CRITERIA: tuple[tuple[str, str], ...] = (
@@ -47,12 +49,12 @@ class Contradiction:
 
 
 def _pull(answer: AnsweredCriterion) -> str | None:
-    bpo = answer.scores.get("bpo", Decimal(0))
-    kpo = answer.scores.get("kpo", Decimal(0))
+    bpo = answer.scores.get(BPO, Decimal(0))
+    kpo = answer.scores.get(KPO, Decimal(0))
     if bpo - kpo >= STRONG_PULL:
-        return "bpo"
+        return BPO
     if kpo - bpo >= STRONG_PULL:
-        return "kpo"
+        return KPO
     return None
 
 

@@ -20,7 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's event
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("load_catalogue", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +44,7 @@ def catalogue(db):
     from decisions.models import Criterion
 
     if not Criterion.objects.exists():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("load_catalogue", verbosity=0)
 
 
 @pytest.fixture

@@ -153,22 +153,21 @@ class VersionUse:
 class _Shortlists:
     """Provider shortlists for a report's functions, from one load of the profiles."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: Sequence[FunctionAssessment]) -> None:
         self._providers: list[Provider] | None = None
         self._by_key: dict[tuple[Any, ...], list[selectors.ShortlistEntry]] = {}
+        self._wanted = selectors.profile_delivery_options(functions)
 
-    def get(
-        self, model_slug: str, activity_id: int | None, location: str | None, office: str | None
-    ) -> list[selectors.ShortlistEntry]:
-        key = (model_slug, activity_id, location, office)
+    def get(self, model_slug: str, function: FunctionAssessment) -> list[selectors.ShortlistEntry]:
+        activity_id, wanted = function.activity_id, self._wanted[function.pk]
+        key = (model_slug, activity_id, tuple(option.pk for option in wanted))
         if key not in self._by_key:
             if self._providers is None:
                 self._providers = selectors.providers_with_offer()
             self._by_key[key] = selectors.provider_shortlist(
                 model_slug=model_slug,
                 activity_id=activity_id,
-                location=location,
-                office=office,
+                wanted=wanted,
                 providers=self._providers,
             )
         return self._by_key[key]
@@ -188,7 +187,7 @@ class PDFReport:
         self, assessment: Assessment, functions: Sequence[FunctionAssessment]
     ) -> dict[str, Any]:
         """What the template renders: summary rows, per-function sections, charts."""
-        shortlists = _Shortlists()
+        shortlists = _Shortlists(functions)
         rows: list[SummaryRow] = []
         sections: list[FunctionSection] = []
         for function in functions:
@@ -221,12 +220,7 @@ class PDFReport:
         summary: FunctionSummary,
         shortlists: _Shortlists,
     ) -> FunctionSection:
-        shortlist = shortlists.get(
-            summary.recommended.slug,
-            function.activity_id,
-            summary.profile.get("delivery-location"),
-            summary.profile.get("office"),
-        )
+        shortlist = shortlists.get(summary.recommended.slug, function)
         scored = [(slug, model["abbreviation"]) for slug, model in summary.models.items()]
         scored_slugs = {line.slug for line in summary.ranking}
         return FunctionSection(

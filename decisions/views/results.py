@@ -19,14 +19,7 @@ from decisions.forms import DecisionForm
 from decisions.models import FunctionAssessment
 from decisions.presentation import FunctionSummary, summarise_function
 from decisions.views.common import AuthenticatedHttpRequest
-
-# Profile answers that add nothing to "offshore, back office".
-NO_REFINEMENT = {"no-preference", "both"}
-
-
-def _short(label: str) -> str:
-    """The part before the colon: 'Offshore: a provider overseas' -> 'Offshore'."""
-    return label.split(":", 1)[0].strip()
+from decisions.vocabulary import DeliveryKind
 
 
 def _comparison(summary: FunctionSummary, previous: dict[str, Any]) -> dict[str, Any]:
@@ -56,26 +49,24 @@ def _comparison(summary: FunctionSummary, previous: dict[str, Any]) -> dict[str,
 def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
     summary = summarise_function(function)
     assert summary is not None
-    profile = summary.profile
     previous = function.previous or None
-    labels = summary.profile_labels
+    # What the profile answers ask of a provider ("onshore, back office"); "No preference"
+    # and "Both" ask nothing.
+    wanted = selectors.profile_delivery_options([function])[function.pk]
     return {
         "function": function,
         "assessment": function.assessment,
         "summary": summary,
         "form": form,
-        "refinement": [
-            _short(labels[slug]).lower()
-            for slug in ("delivery-location", "office")
-            if slug in labels and profile.get(slug) not in NO_REFINEMENT
-        ],
-        "location_label": _short(labels.get("delivery-location", "")),
+        "refinement": [option.name.lower() for option in wanted],
+        "location_label": next(
+            (option.name for option in wanted if option.kind == DeliveryKind.LOCATION), ""
+        ),
         "comparison": _comparison(summary, previous) if previous else None,
         "shortlist": selectors.provider_shortlist(
             model_slug=summary.recommended.slug,
             activity_id=function.activity_id,
-            location=profile.get("delivery-location"),
-            office=profile.get("office"),
+            wanted=wanted,
         ),
         "stale": selectors.catalogue_version() != function.criteria_version,
         "previous": previous,
