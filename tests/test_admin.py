@@ -19,15 +19,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from decisions.catalogue_rules import MISSING_SCORES, TOO_FEW_OPTIONS
+from decisions.catalogue_rules import (
+    MISSING_SCORES,
+    TOO_FEW_OPTIONS,
+    TOO_FEW_READINGS,
+    WRONG_DELIVERY_KIND,
+)
 from decisions.models import (
     AnswerOption,
     Criterion,
+    DeliveryOption,
     FunctionAssessment,
     OptionScore,
     Reading,
     SourcingModel,
 )
+from decisions.vocabulary import OFFICE_CRITERION
 from tests import factories
 from tests.admin_forms import admin_url, form_data
 
@@ -477,3 +484,51 @@ def test_slug_is_prepopulated_from_the_name_only_when_adding(staff_client):
 
     assert [f["field"].name for f in add_page.context["adminform"].prepopulated_fields] == ["slug"]
     assert change_page.context["adminform"].prepopulated_fields == []
+
+
+def test_a_disagreement_keeps_two_readings(staff_client):
+    disagreement = factories.DisagreementFactory()
+    factories.ReadingFactory.create_batch(2, disagreement=disagreement)
+    url = admin_url(disagreement, "change")
+
+    data = form_data(staff_client.get(url))
+    data["readings-1-DELETE"] = "on"
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert escape(str(TOO_FEW_READINGS)) in response.content.decode()
+    assert disagreement.readings.count() == 2
+
+
+def test_profile_options_name_their_delivery_option_and_scored_ones_do_not(staff_client):
+    office = Criterion.objects.get(slug=OFFICE_CRITERION)
+    scored = factories.scored_criterion()
+
+    profile_page = staff_client.get(admin_url(office, "change")).content.decode()
+    scored_page = staff_client.get(admin_url(scored, "change")).content.decode()
+
+    assert 'name="questions-0-options-0-delivery_option"' in profile_page
+    assert 'name="questions-0-options-0-label"' in scored_page
+    assert 'name="questions-0-options-0-delivery_option"' not in scored_page
+
+
+def test_a_profile_option_must_point_at_a_delivery_option_of_its_kind(staff_client):
+    office = Criterion.objects.get(slug=OFFICE_CRITERION)
+    front = AnswerOption.objects.get(question__criterion=office, code="front")
+    url = admin_url(office, "change")
+    data = form_data(staff_client.get(url))
+    index = next(
+        key.split("-")[3]
+        for key, value in data.items()
+        if key.startswith("questions-0-options-") and key.endswith("-id") and value == str(front.pk)
+    )
+    offshore = DeliveryOption.objects.get(slug="offshore")
+    data[f"questions-0-options-{index}-delivery_option"] = str(offshore.pk)
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    front.refresh_from_db()
+    assert front.delivery_option.slug == "front-office"
+    # The admin offers only locations and offices; the criterion decides which kind fits.
+    assert escape(str(WRONG_DELIVERY_KIND % {"kind": "office"})) in response.content.decode()

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import models
+from django.utils.html import escape
 
+from decisions.admin import CANNOT_DELETE_CHILDREN
 from decisions.models import (
     Activity,
     AnswerOption,
@@ -197,3 +199,18 @@ def test_a_new_option_without_scores_is_refused_when_scores_are_view_only(client
     assert response.status_code == HTTPStatus.OK
     assert "Give this option a score for every scored model" in response.content.decode()
     assert AnswerOption.objects.filter(question__criterion=criterion).count() == options_before
+
+
+def test_a_question_whose_options_the_editor_may_not_delete_is_kept(client, catalogue):
+    criterion = Criterion.objects.get(slug="complexity")
+    client = editor_client(client, frozenset({Criterion, Question}))
+    url = admin_url(criterion, "change")
+    data = form_data(client.get(url))
+    data["questions-0-DELETE"] = "on"
+    before = children_state()
+
+    response = client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert escape(str(CANNOT_DELETE_CHILDREN)) in response.content.decode()
+    assert children_state() == before

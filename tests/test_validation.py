@@ -331,7 +331,18 @@ def bad_fixtures(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
             ),
             ["range.json", "decisions.optionscore", "score", "less than or equal to 10"],
         ),
+        "duplicate-option-code": (
+            write_fixture(tmp_path, "twice", [same_code_again(pk)]),
+            ["twice.json", "decisions.answeroption", f"pk={pk}", "code", "already exists"],
+        ),
     }
+
+
+def same_code_again(pk: int) -> dict[str, Any]:
+    """A new option of a stored question with the code of one of its options."""
+    taken = AnswerOption.objects.order_by("pk").first() or factories.AnswerOptionFactory()
+    fields = {"question": taken.question_id, "label": "Again", "code": taken.code, "order": 9}
+    return {"model": "decisions.answeroption", "pk": pk, "fields": fields}
 
 
 BAD_FIXTURES = [
@@ -342,6 +353,7 @@ BAD_FIXTURES = [
     "question-with-one-option",
     "duplicate-slug",
     "score-out-of-range",
+    "duplicate-option-code",
 ]
 
 

@@ -6,8 +6,10 @@ silently and break the questionnaire later. This command wraps ``loaddata``
 through its public API only. Inside one ``transaction.atomic()`` it
 
 1. calls ``loaddata`` for each fixture in turn, and checks each row just before
-   it is saved (``pre_save``, which fixtures send with ``raw=True``): field
-   validators, uniqueness, constraints, and a slug that may no longer change;
+   it is saved (``pre_save``, which fixtures send with ``raw=True``): its field
+   validators and a slug that may no longer change. The database enforces
+   uniqueness and the models' constraints as the row is saved; when it refuses
+   one, Django's own checks of that row say which field and why;
 2. once every row is in, runs ``clean()`` of every loaded row and the rules
    that span rows (``decisions.catalogue_rules.catalogue_problems``);
 3. gives each new or changed row its django-simple-history entry (raw saves
@@ -36,6 +38,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, models, transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
@@ -114,37 +117,54 @@ def fixture_path(label: str) -> Path:
 def check_before_save(instance: models.Model) -> None:
     """What can be checked of a row before it is saved, as an admin form would check it.
 
-    Relations are left to the database (a row may refer to one later in the
-    fixture) and to the checks after loading.
+    Its field validators, and that a used slug keeps its stored value. Relations
+    are left to the database (a row may refer to one later in the fixture) and to
+    the checks after loading. Uniqueness and the models' constraints are the
+    database's to enforce; ``constraint_problems`` explains a refusal.
     """
     if not isinstance(instance, CATALOGUE_MODELS):
         model, slug, code = row_key(instance)
         raise RowRefused([Problem(model, instance.pk, "", NOT_CATALOGUE, slug, code)])
     relations = {field.name for field in instance._meta.get_fields() if field.is_relation}
-    # Uniqueness is checked against *other* rows: this one may already be stored under its pk.
-    instance._state.adding = False
     try:
         instance.clean_fields(exclude=relations)
-        instance.validate_unique()
-        instance.validate_constraints()
         if isinstance(instance, SlugLockedModel):
             instance.validate_slug_unchanged()
     except ValidationError as error:
         raise RowRefused(problems_of_row(error, instance)) from error
 
 
+def constraint_problems(instance: models.Model) -> list[Problem]:
+    """Why the database refused a row, in Django's words (which name the field)."""
+    # Compare with *other* rows: this one may already be stored under its pk.
+    instance._state.adding = False
+    try:
+        instance.validate_unique()
+        instance.validate_constraints()
+    except ValidationError as error:
+        return problems_of_row(error, instance)
+    return []
+
+
 @contextmanager
-def checking_saves(fixture: Path, loaded: dict[tuple[str, Any], LoadedRow]) -> Iterator[None]:
-    """While loading ``fixture``: check each row before it is saved, and remember it."""
+def checking_saves(
+    fixture: Path, loaded: dict[tuple[str, Any], LoadedRow]
+) -> Iterator[list[models.Model]]:
+    """While loading ``fixture``: check each row before it is saved and remember it.
+
+    Yields a list holding the row being saved, to explain a database refusal.
+    """
+    saving: list[models.Model] = []
 
     def receiver(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
         if kwargs.get("raw"):
             check_before_save(instance)
+            saving[:] = [instance]
             loaded[instance._meta.label_lower, instance.pk] = LoadedRow(instance, fixture)
 
     pre_save.connect(receiver, weak=False, dispatch_uid="load_catalogue")
     try:
-        yield
+        yield saving
     finally:
         pre_save.disconnect(dispatch_uid="load_catalogue")
 
@@ -191,7 +211,7 @@ def unconvertible_value(fixture: Path) -> Problem | None:
 
 
 def load_fixture(fixture: Path, loaded: dict[tuple[str, Any], LoadedRow]) -> None:
-    with checking_saves(fixture, loaded):
+    with checking_saves(fixture, loaded) as saving:
         try:
             call_command("loaddata", str(fixture), verbosity=0)
         except RowRefused as refused:
@@ -201,6 +221,10 @@ def load_fixture(fixture: Path, loaded: dict[tuple[str, Any], LoadedRow]) -> Non
             message = describe([problem], {}, fixture) if problem else str(error)
             raise CatalogueLoadError(naming(fixture, message)) from error
         except (DatabaseError, ValueError) as error:
+            # loaddata's savepoint has rolled back: the database can answer Django's checks.
+            problems = constraint_problems(saving[0]) if saving else []
+            if problems:
+                raise CatalogueLoadError(describe(problems, {}, fixture)) from error
             # loaddata names the model and the pk; the database names the column.
             raise CatalogueLoadError(naming(fixture, str(error))) from error
 
@@ -212,6 +236,13 @@ def naming(fixture: Path, message: str) -> str:
 
 def problems_after_loading(loaded: dict[tuple[str, Any], LoadedRow]) -> list[Problem]:
     """Each loaded row's ``clean()``, then the rules that span rows; each problem once."""
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for row in loaded.values():
+        by_model.setdefault(type(row.instance), []).append(row.instance)
+    for model, instances in by_model.items():
+        # clean() may read the rows a row points at: fetch them per model, not per row.
+        parents = [field.name for field in model._meta.concrete_fields if field.many_to_one]
+        prefetch_related_objects(instances, *parents)
     found: dict[tuple[str, Any, str, str], Problem] = {}
     for row in loaded.values():
         try:
