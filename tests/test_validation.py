@@ -13,6 +13,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from decisions import catalogue_rules as rules
 from decisions.catalogue_rules import (
@@ -596,6 +598,21 @@ def test_an_activity_office_and_a_provider_structure_are_of_the_right_kind():
 
 def test_the_shipped_catalogue_has_no_problems():
     assert catalogue_problems() == []
+
+
+def test_finding_problems_costs_the_same_queries_however_large_the_catalogue():
+    with CaptureQueriesContext(connection) as shipped:
+        catalogue_problems()
+    factories.scored_criterion(options=4)
+    provider = factories.ProviderFactory(structure=DeliveryOption.objects.get(slug="onshore"))
+    provider.offices.add(DeliveryOption.objects.get(slug="offshore"))
+    factories.ReadingFactory()
+
+    with CaptureQueriesContext(connection) as larger:
+        problems = catalogue_problems()
+
+    assert len(larger) == len(shipped)
+    assert len(problems) == 3  # the structure, the office and the lone reading
 
 
 # --- The rules on plain values (no database) ----------------------------------------------
