@@ -17,6 +17,11 @@ Each rule is a small pure function of plain values that returns a
 - the admin's nested formsets apply them to what a page is about to save;
 - a model's ``clean()`` applies the rules that concern that row and the rows it
   points at, so every form reports them on the field.
+
+One rule is about a change rather than a state: a sourcing model joins or
+leaves scoring only together with the scores (``scoring_change``, applied by
+``SourcingModel.clean`` to an edit in a form; a fixture that does it loads the
+scores too, and ``catalogue_problems`` checks the result).
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ MISSING_SCORES = _("Give this option a score for every scored model; missing: %(
 NOT_SCORED_MODEL = _("Only models that compete in scoring can receive a score.")
 TOO_FEW_READINGS = _("A disagreement needs at least two readings.")
 WRONG_DELIVERY_KIND = _("Choose a delivery option of the kind “%(kind)s”.")
+SCORING_CHANGE = _(
+    "Whether a model competes in scoring decides which scores every answer option needs: "
+    "change it together with the scores, in a fixture loaded with manage.py load_catalogue."
+)
 NOT_A_PROFILE_OPTION = _(
     "Only the answer options of the delivery location and office questions point at a "
     "delivery option."
@@ -80,6 +89,16 @@ def score_for_unscored_model(*, model_is_scored: bool) -> ValidationError | None
     """Only models that compete in scoring receive option scores."""
     if not model_is_scored:
         return ValidationError(NOT_SCORED_MODEL, code="not_scored")
+    return None
+
+
+def scoring_change(
+    *, was_scored: bool | None, is_scored: bool, options_scored: bool
+) -> ValidationError | None:
+    """A model joins or leaves scoring (``was_scored`` None: a new model) only while no option
+    is scored: otherwise every option would miss its score, or keep one it may not have."""
+    if options_scored and bool(was_scored) != is_scored:
+        return ValidationError(SCORING_CHANGE, code="scoring_change")
     return None
 
 

@@ -21,6 +21,7 @@ from django.utils.html import escape
 
 from decisions.catalogue_rules import (
     MISSING_SCORES,
+    SCORING_CHANGE,
     TOO_FEW_OPTIONS,
     TOO_FEW_READINGS,
     WRONG_DELIVERY_KIND,
@@ -532,3 +533,17 @@ def test_a_profile_option_must_point_at_a_delivery_option_of_its_kind(staff_clie
     assert front.delivery_option.slug == "front-office"
     # The admin offers only locations and offices; the criterion decides which kind fits.
     assert escape(str(WRONG_DELIVERY_KIND % {"kind": "office"})) in response.content.decode()
+
+
+def test_a_model_stays_in_scoring_unless_its_scores_change_with_it(staff_client):
+    bpo = SourcingModel.objects.get(slug="bpo")
+    url = admin_url(bpo, "change")
+    data = form_data(staff_client.get(url))
+    data.pop("is_scored")  # unticked
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert escape(str(SCORING_CHANGE)) in response.content.decode()
+    bpo.refresh_from_db()
+    assert bpo.is_scored

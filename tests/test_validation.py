@@ -21,6 +21,7 @@ from decisions.catalogue_rules import (
     MISSING_SCORES,
     NOT_A_PROFILE_OPTION,
     NOT_SCORED_MODEL,
+    SCORING_CHANGE,
     TOO_FEW_OPTIONS,
     TOO_FEW_READINGS,
     WRONG_DELIVERY_KIND,
@@ -603,7 +604,7 @@ def test_the_shipped_catalogue_has_no_problems():
 def test_finding_problems_costs_the_same_queries_however_large_the_catalogue():
     with CaptureQueriesContext(connection) as shipped:
         catalogue_problems()
-    factories.scored_criterion(options=4)
+    factories.scored_criterion(options=3)
     provider = factories.ProviderFactory(structure=DeliveryOption.objects.get(slug="onshore"))
     provider.offices.add(DeliveryOption.objects.get(slug="offshore"))
     factories.ReadingFactory()
@@ -653,3 +654,34 @@ def test_profile_option_delivery(criterion, kind, message):
     error = rules.profile_option_delivery(criterion_slug=criterion, kind=kind)
 
     assert (error.messages if error else None) == ([str(message)] if message else None)
+
+
+def test_a_model_joins_or_leaves_scoring_only_with_its_scores():
+    bpo = SourcingModel.objects.get(slug="bpo")
+    bpo.is_scored = False
+    newcomer = factories.SourcingModelFactory.build(slug="newcomer", is_scored=True)
+    bystander = factories.SourcingModelFactory.build(slug="bystander", is_scored=False)
+
+    assert errors_of(bpo)["is_scored"] == [str(SCORING_CHANGE)]
+    assert errors_of(newcomer)["is_scored"] == [str(SCORING_CHANGE)]
+    bystander.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("was_scored", "is_scored", "options_scored", "broken"),
+    [
+        (True, False, True, True),
+        (False, True, True, True),
+        (None, True, True, True),
+        (None, False, True, False),
+        (True, True, True, False),
+        (True, False, False, False),
+        (None, True, False, False),
+    ],
+)
+def test_scoring_change(was_scored, is_scored, options_scored, broken):
+    error = rules.scoring_change(
+        was_scored=was_scored, is_scored=is_scored, options_scored=options_scored
+    )
+
+    assert (error is not None) is broken

@@ -137,6 +137,16 @@ class SourcingModel(SlugLockedModel):
         super().clean()
         if self.specialises_id is not None and self.specialises_id == self.pk:
             raise ValidationError({"specialises": _("A model cannot specialise itself.")})
+        stored = type(self).objects.filter(pk=self.pk).values_list("is_scored", flat=True)
+        error = catalogue_rules.scoring_change(
+            was_scored=stored.first() if self.pk is not None else None,
+            is_scored=self.is_scored,
+            options_scored=AnswerOption.objects.filter(
+                question__criterion__kind=Criterion.Kind.SCORED
+            ).exists(),
+        )
+        if error is not None:
+            raise ValidationError({"is_scored": error})
 
 
 DELIVERY_KINDS = {

@@ -24,7 +24,7 @@ command, or already in the database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -83,19 +83,16 @@ class RowRefused(Exception):  # noqa: N818  # raised through loaddata, caught be
         self.problems = problems
 
 
-def row_key(instance: models.Model) -> tuple[str, str, str]:
-    """The slug or code that names a row, as ``Problem`` takes it."""
-    fields = vars(instance)
-    return (
-        instance._meta.label_lower,
-        str(fields.get("slug") or ""),
-        "" if fields.get("slug") else str(fields.get("code") or ""),
-    )
+def row_name(fields: Mapping[str, Any]) -> dict[str, str]:
+    """The slug, or else the code, that names a row (``Problem``'s ``slug`` and ``code``)."""
+    if fields.get("slug"):
+        return {"slug": str(fields["slug"])}
+    return {"code": str(fields.get("code") or "")}
 
 
 def problems_of_row(error: ValidationError, instance: models.Model) -> list[Problem]:
-    model, slug, code = row_key(instance)
-    return problems_of(error, model=model, pk=instance.pk, slug=slug, code=code)
+    label = instance._meta.label_lower
+    return problems_of(error, model=label, pk=instance.pk, **row_name(vars(instance)))
 
 
 def fixture_path(label: str) -> Path:
@@ -123,8 +120,8 @@ def check_before_save(instance: models.Model) -> None:
     database's to enforce; ``constraint_problems`` explains a refusal.
     """
     if not isinstance(instance, CATALOGUE_MODELS):
-        model, slug, code = row_key(instance)
-        raise RowRefused([Problem(model, instance.pk, "", NOT_CATALOGUE, slug, code)])
+        error = ValidationError(NOT_CATALOGUE)
+        raise RowRefused(problems_of_row(error, instance))
     relations = {field.name for field in instance._meta.get_fields() if field.is_relation}
     try:
         instance.clean_fields(exclude=relations)
@@ -204,8 +201,7 @@ def unconvertible_value(fixture: Path) -> Problem | None:
                     pk=row.get("pk"),
                     field=name,
                     message=f"{message.rstrip('.')} (value {value!r})",
-                    slug=str(fields.get("slug") or ""),
-                    code="" if fields.get("slug") else str(fields.get("code") or ""),
+                    **row_name(fields),
                 )
     return None
 
