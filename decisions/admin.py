@@ -3,8 +3,10 @@
 Every catalogue admin is a ``SimpleHistoryAdmin`` (a History page per object).
 A criterion's question, answer options and each option's scores are edited on
 the criterion's page through django-nested-admin. The inline formsets below
-enforce what a single row's ``clean()`` cannot see: a question keeps at least
-two options, and an option of a scored criterion scores every scored model.
+apply the catalogue rules that span rows (``decisions.catalogue_rules``) to
+what a page is about to save: a question keeps at least two options, an option
+of a scored criterion scores every scored model, a disagreement keeps two
+readings. They work through public hooks only (``clean()``, ``form.instance``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions import catalogue_rules
 from decisions.models import (
     Activity,
     Answer,
@@ -46,7 +49,6 @@ from decisions.models import (
     Source,
     SourcingModel,
 )
-from decisions.models.catalogue import MISSING_SCORES, TOO_FEW_OPTIONS
 from decisions.services import OPTION_NOT_OF_QUESTION
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3, "cols": 60})
@@ -56,10 +58,15 @@ admin.site.site_title = _("Sourcing Advisor admin")
 admin.site.index_title = _("Catalogue and organisations")
 
 
-# --- Nested formsets: rules that span several rows -------------------------------------------
+# --- Nested formsets: the catalogue rules that span rows (decisions.catalogue_rules) ----------
+
+CANNOT_DELETE_CHILDREN = _(
+    "Deleting the row above would delete these rows too, and you may not delete them."
+)
 
 
 def _is_marked_deleted(form: forms.ModelForm) -> bool:
+    """The delete box is ticked (read from the submitted data: forms validate in any order)."""
     if DELETION_FIELD_NAME not in form.fields:
         return False
     widget = form.fields[DELETION_FIELD_NAME].widget
@@ -83,10 +90,6 @@ def _ancestor_forms(formset: forms.BaseFormSet) -> list[forms.ModelForm]:
     return ancestors
 
 
-def _ancestor_dropped(formset: forms.BaseFormSet) -> bool:
-    return any(_is_dropped(form) for form in _ancestor_forms(formset))
-
-
 def _root_instance(formset: forms.BaseFormSet) -> models.Model:
     """The object of the admin page the nested formset belongs to."""
     while getattr(formset, "parent_form", None) is not None:
@@ -94,11 +97,12 @@ def _root_instance(formset: forms.BaseFormSet) -> models.Model:
     return formset.instance  # type: ignore[attr-defined]
 
 
-def _criterion_of(instance: models.Model) -> Criterion | None:
+def _criterion_of(instance: models.Model | None) -> Criterion | None:
+    """The criterion a page's object belongs to (None while it has none)."""
     if isinstance(instance, AnswerOption):
-        instance = instance.question if instance.question_id else None  # type: ignore[assignment]
+        instance = instance.question if instance.question_id else None
     if isinstance(instance, Question):
-        instance = instance.criterion if instance.criterion_id else None  # type: ignore[assignment]
+        instance = instance.criterion if instance.criterion_id else None
     return instance if isinstance(instance, Criterion) else None
 
 
@@ -107,74 +111,85 @@ def _kept_forms(formset: forms.BaseFormSet) -> list[forms.ModelForm]:
     return [form for form in formset.forms if not _is_dropped(form)]
 
 
-def _scored_models() -> list[SourcingModel]:
-    return list(SourcingModel.objects.filter(is_scored=True).order_by("order", "slug"))
+class CatalogueFormSet(nested_admin.NestedInlineFormSet):
+    """A nested formset that applies the catalogue rules to the rows it is about to save.
 
+    Rows under a row marked for deletion are deleted with it (the database would
+    delete them anyway): nested-admin's JavaScript ticks their delete boxes, but
+    the server must not depend on it, or the options of a deleted question would
+    be saved again under a question that no longer exists. Staff who may not
+    delete the rows below cannot delete the row above either.
 
-class CascadingDeleteFormSet(nested_admin.NestedInlineFormSet):
-    """Rows under a row marked for deletion are deleted with it.
-
-    nested-admin's JavaScript ticks the children's delete boxes too, but the
-    server must not depend on it: otherwise the options of a deleted question
-    would be saved again, pointing at a question that no longer exists.
+    The rows' values are read from ``form.instance``, which holds the submitted
+    values of an edited row and the stored ones of a row shown read-only (for
+    staff with view permission only, Django sets such a form's ``cleaned_data``
+    to its raw initial values).
     """
-
-    def _should_delete_form(self, form: forms.ModelForm) -> bool:
-        if any(_is_marked_deleted(ancestor) for ancestor in _ancestor_forms(self)):
-            return True
-        return super()._should_delete_form(form)
-
-
-class AnswerOptionFormSet(CascadingDeleteFormSet):
-    """A question keeps at least two answer options."""
 
     def clean(self) -> None:
+        ancestors = _ancestor_forms(self)
+        if any(_is_marked_deleted(form) for form in ancestors):
+            # Before super().clean(): it settles which forms are deleted (``deleted_forms``).
+            self.delete_with_ancestor()
         super().clean()
-        if _ancestor_dropped(self):
+        if not any(_is_dropped(form) for form in ancestors):
+            self.check_rules()
+
+    def delete_with_ancestor(self) -> None:
+        """Tick every row's delete box, as the formset reads it (``cleaned_data["DELETE"]``)."""
+        if not self.can_delete:
+            if self.initial_forms:
+                raise ValidationError(CANNOT_DELETE_CHILDREN, code="cannot_delete_children")
             return
-        if len(_kept_forms(self)) < 2:
-            raise ValidationError(TOO_FEW_OPTIONS, code="too_few_options")
+        for form in self.forms:
+            form.cleaned_data[DELETION_FIELD_NAME] = True
+
+    def check_rules(self) -> None:
+        """Raise the ValidationError of a broken rule (subclasses)."""
 
 
-class OptionScoreFormSet(CascadingDeleteFormSet):
-    """An option of a scored criterion has a score for each scored model.
+class AnswerOptionFormSet(CatalogueFormSet):
+    def check_rules(self) -> None:
+        error = catalogue_rules.too_few_options(len(_kept_forms(self)))
+        if error is not None:
+            raise error
 
-    Blank rows come pre-filled with the scored models the option has no score
-    for yet, so staff only type the numbers.
-    """
+
+class OptionScoreFormSet(CatalogueFormSet):
+    """Blank rows come pre-filled with the scored models the option has no score for yet,
+    so staff only type the numbers."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.scored_models = _scored_models()
         scored = {model.pk for model in self.scored_models}
         if self.instance.pk is not None:
             scored -= set(self.get_queryset().values_list("model_id", flat=True))
         self.initial_extra = [{"model": pk} for pk in scored]
 
-    @property
-    def scored_models(self) -> list[SourcingModel]:
-        if not hasattr(self, "_scored_models"):
-            self._scored_models = _scored_models()
-        return self._scored_models
+    def check_rules(self) -> None:
+        criterion = _criterion_of(_root_instance(self))
+        if criterion is None:
+            return
+        error = catalogue_rules.missing_scores(
+            scored_criterion=criterion.kind == Criterion.Kind.SCORED,
+            scored_models={model.pk: str(model) for model in self.scored_models},
+            scored_ids={form.instance.model_id for form in _kept_forms(self)},
+        )
+        if error is not None:
+            raise error
 
+
+class ReadingFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        if _ancestor_dropped(self):
-            return
-        criterion = _criterion_of(_root_instance(self))
-        if criterion is None or criterion.kind != Criterion.Kind.SCORED:
-            return
-        given = {
-            form.cleaned_data["model"].pk
-            for form in _kept_forms(self)
-            if getattr(form, "cleaned_data", {}).get("model") is not None
-        }
-        missing = [model for model in self.scored_models if model.pk not in given]
-        if missing:
-            raise ValidationError(
-                MISSING_SCORES,
-                code="missing_scores",
-                params={"models": ", ".join(str(model) for model in missing)},
-            )
+        error = catalogue_rules.too_few_readings(len(_kept_forms(self)))
+        if error is not None:
+            raise error
+
+
+def _scored_models() -> list[SourcingModel]:
+    return list(SourcingModel.objects.filter(is_scored=True).order_by("order", "slug"))
 
 
 # --- Shared admin behaviour -------------------------------------------------------------------
@@ -278,7 +293,7 @@ class DeliveryOptionAdmin(SlugLockedAdminMixin, CatalogueAdmin):
 class ActivityAdmin(SlugLockedAdminMixin, CatalogueAdmin):
     list_display = ["name", "typical_model", "office", "slug", "provider_count", "order"]
     list_filter = ["typical_model", "office"]
-    list_select_related = ["typical_model"]
+    list_select_related = ["typical_model", "office"]
     search_fields = ["slug", "name", "description"]
     ordering = ["order", "name"]
     add_prepopulated_fields = {"slug": ["name"]}
@@ -326,6 +341,7 @@ class BenefitAdmin(CatalogueAdmin):
 
 class ReadingInline(admin.TabularInline):
     model = Reading
+    formset = ReadingFormSet
     fields = ["source", "statement", "order"]
     extra = 0
     min_num = 2
@@ -374,10 +390,16 @@ class OptionScoreInline(nested_admin.NestedTabularInline):
 class AnswerOptionInline(nested_admin.NestedTabularInline):
     model = AnswerOption
     formset = AnswerOptionFormSet
-    fields = ["label", "code", "explanation", "order"]
     inlines = [OptionScoreInline]
     is_sortable = False
     formfield_overrides = {models.TextField: {"widget": SHORT_TEXT}}
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        """Options of a profile question (or of one not yet saved) may name a delivery option."""
+        criterion = _criterion_of(obj)
+        if criterion is not None and criterion.kind == Criterion.Kind.SCORED:
+            return ["label", "code", "explanation", "order"]
+        return ["label", "code", "delivery_option", "explanation", "order"]
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         if obj is None or obj.pk is None:
@@ -466,10 +488,10 @@ class QuestionAdmin(NestedCatalogueAdmin):
 class AnswerOptionAdmin(NestedCatalogueAdmin):
     list_display = ["label", "code", "question", "criterion", "score_summary", "order"]
     list_filter = ["question__criterion__kind", "question__criterion"]
-    list_select_related = ["question__criterion"]
+    list_select_related = ["question__criterion", "delivery_option"]
     search_fields = ["label", "code", "explanation", "question__text", "question__criterion__slug"]
     ordering = ["question__criterion__order", "question__order", "order", "pk"]
-    fields = ["question", "label", "code", "explanation", "order"]
+    fields = ["question", "label", "code", "delivery_option", "explanation", "order"]
     autocomplete_fields = ["question"]
     inlines = [OptionScoreInline]
 
@@ -542,7 +564,7 @@ class ProviderAdmin(CatalogueAdmin):
         "pricing_model",
         "size",
         "structure",
-        "offices",
+        "offices_served",
         "activity_count",
     ]
     list_filter = [
@@ -576,17 +598,30 @@ class ProviderAdmin(CatalogueAdmin):
         (_("Sources"), {"fields": ["sources"]}),
     ]
 
+    list_select_related = ["structure"]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Provider]:
         return (
             super()
             .get_queryset(request)
             .annotate(_activities=Count("activities", distinct=True))
-            .prefetch_related("sourcing_models")
+            .prefetch_related("sourcing_models", "offices")
         )
+
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        if db_field.name == "offices":  # front, back or both: two boxes
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("models offered"))
     def models_offered(self, obj: Provider) -> str:
         return ", ".join(str(model) for model in obj.sourcing_models.all())
+
+    @admin.display(description=_("offices served"))
+    def offices_served(self, obj: Provider) -> str:
+        return ", ".join(str(office) for office in obj.offices.all())
 
     @admin.display(description=_("activities"), ordering="_activities")
     def activity_count(self, obj: Any) -> int:

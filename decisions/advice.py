@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from decisions.records import CriterionEntry, ModelEntry, Snapshot
 from decisions.scoring import Contribution, ScoringResult
+from decisions.vocabulary import BPO, KPO
 
 # Criteria that describe the same reality from two angles: answers on them
 # should not point to opposite models.
@@ -49,12 +50,12 @@ class Contradiction:
 
 
 def _pull(answer: AnsweredCriterion) -> str | None:
-    bpo = answer.scores.get("bpo", Decimal(0))
-    kpo = answer.scores.get("kpo", Decimal(0))
+    bpo = answer.scores.get(BPO, Decimal(0))
+    kpo = answer.scores.get(KPO, Decimal(0))
     if bpo - kpo >= STRONG_PULL:
-        return "bpo"
+        return BPO
     if kpo - bpo >= STRONG_PULL:
-        return "kpo"
+        return KPO
     return None
 
 

@@ -1,8 +1,33 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_catalogue_triggers(using: str, **_kwargs: Any) -> None:
+    """(Re)install the catalogue-version triggers on every catalogue table after ``migrate``.
+
+    Idempotent. It runs after every migration run because SQLite rebuilds a table
+    to alter it, and a rebuilt table has lost its triggers; and so a catalogue
+    table a later migration adds is covered without a migration remembering to.
+    """
+    from django.db import connections
+
+    from decisions.catalogue_version import install_triggers
+    from decisions.models.catalogue import catalogue_tables
+
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    tables = [table for table in catalogue_tables() if table in existing]
+    with connection.schema_editor() as editor:
+        install_triggers(editor, tables)
 
 
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Sourcing decisions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_install_catalogue_triggers, sender=self)

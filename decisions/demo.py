@@ -24,6 +24,7 @@ from decisions.models import (
     Organization,
     SourcingModel,
 )
+from decisions.vocabulary import IN_HOUSE
 
 ORGANIZATION = ("Northwind Manufacturing (demo)", "northwind-demo")
 COMPLETED_TITLE = "2027 sourcing review"
@@ -49,10 +50,7 @@ def ensure_catalogue() -> bool:
     """Load the shipped catalogue when the database has none; True if it loaded."""
     if Criterion.objects.exists():
         return False
-    call_command("loaddata", "catalogue", verbosity=0)
-    # loaddata saves raw rows, which simple_history skips: give each row its
-    # initial history entry so the first admin edit shows what it changed.
-    call_command("populate_history", auto=True, verbosity=0)
+    call_command("load_catalogue", verbosity=0)  # checked, with each row's first history entry
     return True
 
 
@@ -110,7 +108,7 @@ def setup_demo() -> list[DemoUser]:
             if ARCHETYPES[function.name].get("borderline"):
                 services.decision_record(
                     function=function,
-                    final_model=SourcingModel.objects.get(slug="in-house"),
+                    final_model=SourcingModel.objects.get(slug=IN_HOUSE),
                     reason=(
                         "Borderline call: the finance team keeps month-end reporting in-house "
                         "until the new ERP is live, then we review again."

@@ -61,7 +61,7 @@ class AssessmentCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["activities"].queryset = Activity.objects.select_related(  # type: ignore[attr-defined]
-            "typical_model"
+            "typical_model", "office"
         ).order_by("typical_model__order", "order", "name")
 
     def activity_groups(self) -> list[tuple[SourcingModel, list[Any]]]:

@@ -23,9 +23,17 @@ from django.utils.translation import gettext_lazy
 from decisions import charts, questionnaire, records, selectors
 from decisions.advice import CatalogueChange, drivers, snapshot_changes
 from decisions.formatting import decimal_points, plain_number, points, signed_points
-from decisions.models import Assessment, Criterion, FunctionAssessment, Provider, SourcingModel
+from decisions.models import (
+    Assessment,
+    Criterion,
+    DeliveryOption,
+    FunctionAssessment,
+    Provider,
+    SourcingModel,
+)
 from decisions.scoring import ConfidenceBand, Contribution, Sensitivity, confidence_band
 from decisions.selectors import ShortlistEntry
+from decisions.vocabulary import BPO, KPO, DeliveryKind
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -144,16 +152,6 @@ class Comparison:
     changes: list[CatalogueChange]
 
 
-# Profile answers that add nothing to "offshore, back office".
-NO_REFINEMENT = {"no-preference", "both"}
-PROFILE_ORDER = ("delivery-location", "office")
-
-
-def short_label(label: str) -> str:
-    """The part before the colon: 'Offshore: a provider overseas' -> 'Offshore'."""
-    return label.split(":", 1)[0].strip()
-
-
 class FunctionView:
     """Everything the result page, the overview, the PDF and the exports say about a function.
 
@@ -259,7 +257,7 @@ class FunctionView:
     @property
     def lean(self) -> float:
         """KPO score minus BPO score: how far the answers lean toward knowledge work."""
-        return self.scores.get("kpo", 0.0) - self.scores.get("bpo", 0.0)
+        return self.scores.get(KPO, 0.0) - self.scores.get(BPO, 0.0)
 
     @property
     def lean_points(self) -> str:
@@ -368,23 +366,34 @@ class FunctionView:
         """Answers to the questions that refine but do not score, by criterion slug."""
         return self._result.profile(Criterion.Kind.SCORED)
 
-    def profile_code(self, slug: str) -> str | None:
-        answer = self.profile.get(slug)
-        return answer.option_code if answer else None
+    @cached_property
+    def wanted(self) -> list[DeliveryOption]:
+        """What the profile answers ask of a provider ("onshore", "back office"), in order.
+
+        Each profile answer option points at its delivery option by foreign key;
+        "No preference" and "Both" point at none and ask nothing.
+        """
+        walkthrough = questionnaire.current()
+        by_option = {
+            option.id: option.delivery_option_id
+            for question in walkthrough.questions
+            for option in question.options
+        }
+        wanted = []
+        for answer in self.profile.values():
+            delivery_id = by_option.get(answer.option_id)
+            if delivery_id is not None and delivery_id in walkthrough.delivery_options:
+                wanted.append(walkthrough.delivery_options[delivery_id])
+        return wanted
 
     @property
     def refinement(self) -> list[str]:
         """ "offshore", "back office": the delivery and office answers that narrow the choice."""
-        return [
-            short_label(self.profile[slug].option_label).lower()
-            for slug in PROFILE_ORDER
-            if slug in self.profile and self.profile[slug].option_code not in NO_REFINEMENT
-        ]
+        return [option.name.lower() for option in self.wanted]
 
     @property
     def location_label(self) -> str:
-        answer = self.profile.get("delivery-location")
-        return short_label(answer.option_label) if answer else ""
+        return next((o.name for o in self.wanted if o.kind == DeliveryKind.LOCATION), "")
 
     @property
     def contract_shape(self) -> str:
@@ -454,8 +463,7 @@ class FunctionView:
         return selectors.provider_shortlist(
             model_slug=self._result.recommended,
             activity_id=self.function.activity_id,
-            location=self.profile_code("delivery-location"),
-            office=self.profile_code("office"),
+            wanted=self.wanted,
             providers=providers,
         )
 

@@ -11,14 +11,14 @@ query for it instead of loading ~235 model instances.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Prefetch
 
 from decisions import catalogue_version, records
-from decisions.models import AnswerOption, Criterion, Question, SourcingModel
+from decisions.models import AnswerOption, Criterion, DeliveryOption, Question, SourcingModel
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class Questionnaire:
 
     questions: tuple[QuestionDef, ...]
     snapshot: records.Snapshot
+    # Every delivery option by id (read-only instances): what profile answers point at.
+    delivery_options: Mapping[int, DeliveryOption] = field(default_factory=dict)
     token: str = ""  # the catalogue version it was read under (keys caches of derived pages)
 
     def __len__(self) -> int:
@@ -108,7 +110,7 @@ def _model_entries(sourcing_models: list[SourcingModel]) -> list[records.ModelEn
 
 
 def build(token: str = "") -> Questionnaire:
-    """Read the questionnaire from the database (4 queries)."""
+    """Read the questionnaire from the database (5 queries)."""
     sourcing_models = list(
         SourcingModel.objects.select_related("specialises").order_by("order", "slug")
     )
@@ -150,7 +152,7 @@ def build(token: str = "") -> Questionnaire:
                     slug_by_model_id[s.model_id]: s.score
                     for s in o.score_list  # type: ignore[attr-defined]
                 },
-                delivery_option_id=getattr(o, "delivery_option_id", None),
+                delivery_option_id=o.delivery_option_id,
             )
             for o in question.options.all()
         )
@@ -191,7 +193,12 @@ def build(token: str = "") -> Questionnaire:
             for criterion, question_entries in entries.values()
         ),
     )
-    return Questionnaire(questions=tuple(defs), snapshot=snapshot, token=token)
+    return Questionnaire(
+        questions=tuple(defs),
+        snapshot=snapshot,
+        delivery_options={option.pk: option for option in DeliveryOption.objects.all()},
+        token=token,
+    )
 
 
 def current() -> Questionnaire:

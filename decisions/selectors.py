@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +134,7 @@ def assessment_functions(assessment: Assessment, *, full: bool = False) -> list[
 class ShortlistEntry:
     provider: Provider
     fits: bool
-    lacks: list[str]
+    lacks: list[str]  # "activity", or the kind of a wanted delivery option ("location", "office")
 
 
 def providers_with_offer() -> list[Provider]:
@@ -145,9 +146,9 @@ def providers_with_offer() -> list[Provider]:
     return catalogue_version.cached(
         "providers",
         lambda _token: list(
-            Provider.objects.prefetch_related(
-                "activities", "delivery_options", "sourcing_models"
-            ).order_by("name")
+            Provider.objects.select_related("structure")
+            .prefetch_related("activities", "delivery_options", "offices", "sourcing_models")
+            .order_by("name")
         ),
     )
 
@@ -156,17 +157,17 @@ def provider_shortlist(
     *,
     model_slug: str,
     activity_id: int | None,
-    location: str | None,
-    office: str | None,
+    wanted: Sequence[DeliveryOption] = (),
     limit: int = 5,
     providers: list[Provider] | None = None,
 ) -> list[ShortlistEntry]:
     """Providers offering the model, best fit first, each with what it lacks.
 
-    A provider lacks the activity when it does not serve it, the delivery
-    location when it does not deliver from there, the office when it serves
-    only the other one. Pass ``providers`` (from ``providers_with_offer``) to
-    rank many functions against one load.
+    A provider lacks the activity when it does not serve it, and a wanted
+    delivery option (``FunctionView.wanted``: what the profile answers point
+    at) when it does not offer it: a location it does not deliver from, an
+    office it does not serve. Pass ``providers`` (from ``providers_with_offer``)
+    to rank many functions against one load.
     """
     if providers is None:
         providers = providers_with_offer()
@@ -178,11 +179,9 @@ def provider_shortlist(
         activity_ids = {a.pk for a in provider.activities.all()}
         if activity_id is not None and activity_id not in activity_ids:
             lacks.append("activity")
-        locations = {d.slug for d in provider.delivery_options.all()}
-        if location and location != "no-preference" and location not in locations:
-            lacks.append("location")
-        if office in {"front", "back"} and provider.offices not in {office, "both"}:
-            lacks.append("office")
+        offered = {d.pk for d in provider.delivery_options.all()}
+        offered |= {d.pk for d in provider.offices.all()}
+        lacks.extend(option.kind for option in wanted if option.pk not in offered)
         entries.append(ShortlistEntry(provider=provider, fits=not lacks, lacks=lacks))
     entries.sort(key=lambda e: (len(e.lacks), e.provider.name))
     return entries[:limit]
@@ -260,9 +259,9 @@ def guide_catalogue() -> GuideCatalogue:
             _with_sources(),
             Prefetch(
                 "typical_activities",
-                queryset=Activity.objects.order_by("order", "name").prefetch_related(
-                    _with_sources()
-                ),
+                queryset=Activity.objects.select_related("office")
+                .order_by("order", "name")
+                .prefetch_related(_with_sources()),
             ),
             Prefetch(
                 "industries",

@@ -26,7 +26,7 @@ hypothesis_settings.load_profile("default")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("load_catalogue", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def catalogue(db):
     from decisions.models import Criterion
 
     if not Criterion.objects.exists():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("load_catalogue", verbosity=0)
 
 
 @pytest.fixture

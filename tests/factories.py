@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from decisions import models
+from decisions.vocabulary import DeliveryKind
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -153,7 +154,7 @@ class DeliveryOptionFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"delivery-{n}")
     name = factory.Sequence(lambda n: f"Delivery option {n}")
-    kind = models.DeliveryOption.Kind.LOCATION
+    kind = DeliveryKind.LOCATION
     description = "Where the work is done."
 
 

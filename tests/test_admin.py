@@ -1,14 +1,11 @@
 """Django admin: every page renders for staff, nobody else gets in, and the catalogue rules hold.
 
-Forms are posted the way a browser would: every field of the rendered change
-page (nested inlines included) is collected from the HTML, a few are changed,
-and the whole form is sent back.
+Forms are posted the way a browser would (``tests.admin_forms``).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from html.parser import HTMLParser
 from http import HTTPStatus
 from typing import Any
 
@@ -22,92 +19,30 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from decisions.catalogue_rules import (
+    MISSING_SCORES,
+    SCORING_CHANGE,
+    TOO_FEW_OPTIONS,
+    TOO_FEW_READINGS,
+    WRONG_DELIVERY_KIND,
+)
 from decisions.models import (
     AnswerOption,
     CatalogueVersion,
     Criterion,
+    DeliveryOption,
     FunctionAssessment,
     OptionScore,
     Reading,
     SourcingModel,
 )
-from decisions.models.catalogue import MISSING_SCORES, TOO_FEW_OPTIONS
+from decisions.vocabulary import OFFICE_CRITERION
 from tests import factories
+from tests.admin_forms import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
-
-
-class FormFields(HTMLParser):
-    """The name/value pairs a browser would submit for the admin change form."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pairs: list[tuple[str, str]] = []
-        self._in_form = False
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {key: value or "" for key, value in attrs}
-        if tag == "form" and (
-            a.get("id", "").endswith("_form") or a.get("id") == "changelist-form"
-        ):
-            self._in_form = True
-        if not self._in_form or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in {"submit", "button", "file", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in a:
-                return
-            self.pairs.append((name, a.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.pairs.append((self._select, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._in_form = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            # Browsers drop the newline that directly follows <textarea>.
-            self.pairs.append((self._textarea, "".join(self._text).removeprefix("\n")))
-            self._textarea = None
-
-
-def form_data(response: Any) -> dict[str, Any]:
-    parser = FormFields()
-    parser.feed(response.content.decode())
-    data: dict[str, Any] = {}
-    for name, value in parser.pairs:
-        if name in data:
-            data[name] = (
-                [*data[name], value] if isinstance(data[name], list) else [data[name], value]
-            )
-        else:
-            data[name] = value
-    data["_save"] = "Save"
-    return data
-
-
-def admin_url(obj_or_model: Any, view: str, *args: Any) -> str:
-    opts = obj_or_model._meta
-    if view not in {"changelist", "add"} and not args:
-        args = (obj_or_model.pk,)
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
 @pytest.fixture(autouse=True)
@@ -553,3 +488,65 @@ def test_slug_is_prepopulated_from_the_name_only_when_adding(staff_client):
 
     assert [f["field"].name for f in add_page.context["adminform"].prepopulated_fields] == ["slug"]
     assert change_page.context["adminform"].prepopulated_fields == []
+
+
+def test_a_disagreement_keeps_two_readings(staff_client):
+    disagreement = factories.DisagreementFactory()
+    factories.ReadingFactory.create_batch(2, disagreement=disagreement)
+    url = admin_url(disagreement, "change")
+
+    data = form_data(staff_client.get(url))
+    data["readings-1-DELETE"] = "on"
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert escape(str(TOO_FEW_READINGS)) in response.content.decode()
+    assert disagreement.readings.count() == 2
+
+
+def test_profile_options_name_their_delivery_option_and_scored_ones_do_not(staff_client):
+    office = Criterion.objects.get(slug=OFFICE_CRITERION)
+    scored = factories.scored_criterion()
+
+    profile_page = staff_client.get(admin_url(office, "change")).content.decode()
+    scored_page = staff_client.get(admin_url(scored, "change")).content.decode()
+
+    assert 'name="questions-0-options-0-delivery_option"' in profile_page
+    assert 'name="questions-0-options-0-label"' in scored_page
+    assert 'name="questions-0-options-0-delivery_option"' not in scored_page
+
+
+def test_a_profile_option_must_point_at_a_delivery_option_of_its_kind(staff_client):
+    office = Criterion.objects.get(slug=OFFICE_CRITERION)
+    front = AnswerOption.objects.get(question__criterion=office, code="front")
+    url = admin_url(office, "change")
+    data = form_data(staff_client.get(url))
+    index = next(
+        key.split("-")[3]
+        for key, value in data.items()
+        if key.startswith("questions-0-options-") and key.endswith("-id") and value == str(front.pk)
+    )
+    offshore = DeliveryOption.objects.get(slug="offshore")
+    data[f"questions-0-options-{index}-delivery_option"] = str(offshore.pk)
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    front.refresh_from_db()
+    assert front.delivery_option.slug == "front-office"
+    # The admin offers only locations and offices; the criterion decides which kind fits.
+    assert escape(str(WRONG_DELIVERY_KIND % {"kind": "office"})) in response.content.decode()
+
+
+def test_a_model_stays_in_scoring_unless_its_scores_change_with_it(staff_client):
+    bpo = SourcingModel.objects.get(slug="bpo")
+    url = admin_url(bpo, "change")
+    data = form_data(staff_client.get(url))
+    data.pop("is_scored")  # unticked
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert escape(str(SCORING_CHANGE)) in response.content.decode()
+    bpo.refresh_from_db()
+    assert bpo.is_scored

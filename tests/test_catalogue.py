@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from decisions.catalogue_rules import catalogue_problems
 from decisions.demo_profiles import ARCHETYPES, MIXED
 from decisions.models import (
     Activity,
@@ -50,24 +51,24 @@ SOURCE_FILES = {
     "emfirm": "002_9e72cb28329523da.txt",
     "product-design": "shared/DESIGN.md",
 }
-# Every activity the three documents name: slug -> (typical model, office).
+# Every activity the three documents name: slug -> (typical model, office delivery option).
 ACTIVITIES = {
-    "customer-care": ("bpo", "front"),
-    "contact-centre": ("bpo", "front"),
-    "technical-support": ("bpo", "front"),
-    "website-services": ("bpo", "back"),
-    "finance-accounting": ("bpo", "back"),
-    "accounting": ("bpo", "back"),
-    "human-resources": ("bpo", "back"),
-    "payroll": ("bpo", "back"),
-    "data-entry": ("bpo", "back"),
-    "back-office-operations": ("bpo", "back"),
-    "market-research": ("kpo", "n/a"),
-    "investment-research": ("kpo", "n/a"),
-    "business-research": ("kpo", "n/a"),
-    "data-analytics": ("kpo", "n/a"),
-    "legal-services": ("lpo", "n/a"),
-    "research-development": ("kpo", "n/a"),
+    "customer-care": ("bpo", "front-office"),
+    "contact-centre": ("bpo", "front-office"),
+    "technical-support": ("bpo", "front-office"),
+    "website-services": ("bpo", "back-office"),
+    "finance-accounting": ("bpo", "back-office"),
+    "accounting": ("bpo", "back-office"),
+    "human-resources": ("bpo", "back-office"),
+    "payroll": ("bpo", "back-office"),
+    "data-entry": ("bpo", "back-office"),
+    "back-office-operations": ("bpo", "back-office"),
+    "market-research": ("kpo", None),
+    "investment-research": ("kpo", None),
+    "business-research": ("kpo", None),
+    "data-analytics": ("kpo", None),
+    "legal-services": ("lpo", None),
+    "research-development": ("kpo", None),
 }
 INDUSTRIES = {
     "finance-legal": "kpo",
@@ -120,18 +121,17 @@ def test_loading_the_fixture_again_changes_nothing():
     before = _counts()
     assert all(before.values()), before
 
-    call_command("loaddata", "catalogue", verbosity=0)
+    call_command("load_catalogue", verbosity=0)
 
     assert _counts() == before
 
 
-def test_every_row_passes_model_validation():
+def test_every_row_passes_model_validation_and_the_catalogue_rules():
     # SQLite ignores max_length; PostgreSQL (CI) does not, and admin runs full_clean().
     for model in CATALOGUE_MODELS:
         for row in model.objects.all():
             row.full_clean()
-    for question in Question.objects.all():
-        question.validate_options()
+    assert catalogue_problems() == []
 
 
 def test_the_sources_are_the_three_documents_and_the_design():
@@ -157,8 +157,7 @@ def test_delivery_options():
     for kind, slug in DeliveryOption.objects.values_list("kind", "slug"):
         by_kind.setdefault(kind, set()).add(slug)
 
-    # Location slugs are the delivery-location answer codes the shortlist matches on.
-    assert by_kind["location"] == PROFILE_CRITERIA["delivery-location"] - {"no-preference"}
+    assert by_kind["location"] == {"onshore", "nearshore", "offshore"}
     assert by_kind["structure"] == {"independent-firm", "captive-division"}
     assert by_kind["office"] == {"front-office", "back-office"}
     nearshore = DeliveryOption.objects.get(slug="nearshore")
@@ -167,8 +166,8 @@ def test_delivery_options():
 
 def test_every_activity_of_the_documents_is_present_with_model_and_office():
     found = {
-        a.slug: (a.typical_model.slug, a.office)
-        for a in Activity.objects.select_related("typical_model")
+        a.slug: (a.typical_model.slug, a.office.slug if a.office else None)
+        for a in Activity.objects.select_related("typical_model", "office")
     }
 
     assert found == ACTIVITIES
@@ -222,9 +221,26 @@ def test_each_profile_question_has_its_options_and_no_scores():
         assert not OptionScore.objects.filter(option__question=question).exists()
 
 
+def test_each_profile_option_points_at_its_delivery_option():
+    options = AnswerOption.objects.filter(question__criterion__kind=Criterion.Kind.PROFILE)
+    pointed = dict(options.values_list("code", "delivery_option__slug"))
+
+    assert pointed == {
+        "onshore": "onshore",
+        "nearshore": "nearshore",
+        "offshore": "offshore",
+        "no-preference": None,
+        "front": "front-office",
+        "back": "back-office",
+        "both": None,
+    }
+
+
 def test_sample_providers_cover_the_kinds_the_documents_describe():
     providers = list(
-        Provider.objects.prefetch_related("sourcing_models", "delivery_options", "activities")
+        Provider.objects.select_related("structure").prefetch_related(
+            "sourcing_models", "delivery_options", "offices", "activities"
+        )
     )
 
     assert len(providers) >= 8
@@ -237,8 +253,10 @@ def test_sample_providers_cover_the_kinds_the_documents_describe():
     assert {"bpo", "kpo", "lpo"} <= models
     assert {"onshore", "offshore"} <= locations
     assert kinds == {"location"}
-    assert {"front", "back"} <= {p.offices for p in providers}
-    assert {"independent", "captive"} == {p.structure for p in providers}
+    offices = {frozenset(o.slug for o in p.offices.all()) for p in providers}
+    assert {frozenset({"front-office"}), frozenset({"back-office"})} <= offices
+    assert frozenset({"front-office", "back-office"}) in offices
+    assert {"independent-firm", "captive-division"} == {p.structure.slug for p in providers}
     assert any({"bpo", "kpo"} <= {m.slug for m in p.sourcing_models.all()} for p in providers)
     lpo = [p for p in providers if "lpo" in {m.slug for m in p.sourcing_models.all()}]
     assert all("legal-services" in {a.slug for a in p.activities.all()} for p in lpo)

@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
@@ -16,7 +17,9 @@ from decisions.demo_profiles import ARCHETYPES, MIXED
 from decisions.models import Activity, Criterion, FunctionAssessment, SourcingModel
 from decisions.presentation import FunctionView
 from decisions.services import REASON_REQUIRED
+from decisions.vocabulary import BPO, DELIVERY_LOCATION_CRITERION, OFFICE_CRITERION
 from tests import factories
+from tests.admin_forms import admin_url, form_data
 from tests.conftest import answer_archetype
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +78,21 @@ def test_result_page_explains_the_recommendation(manager_client, payroll):
     assert summary.criteria_version in html
 
 
-def test_result_page_lists_the_shortlist_and_what_each_provider_lacks(manager_client, payroll):
-    shortlist = selectors.provider_shortlist(
-        model_slug="bpo", activity_id=payroll.activity_id, location="onshore", office="back"
+def payroll_shortlist(payroll: FunctionAssessment) -> list[selectors.ShortlistEntry]:
+    wanted = FunctionView(payroll).wanted
+    return selectors.provider_shortlist(
+        model_slug=BPO, activity_id=payroll.activity_id, wanted=wanted
     )
+
+
+def test_the_profile_answers_ask_for_their_delivery_options(payroll):
+    wanted = FunctionView(payroll).wanted
+
+    assert [option.slug for option in wanted] == ["onshore", "back-office"]
+
+
+def test_result_page_lists_the_shortlist_and_what_each_provider_lacks(manager_client, payroll):
+    shortlist = payroll_shortlist(payroll)
     html = page(manager_client, payroll)
 
     assert shortlist
@@ -93,6 +107,33 @@ def test_result_page_lists_the_shortlist_and_what_each_provider_lacks(manager_cl
         assert "Serves the front office only." in html
     if "activity" in lacking:
         assert "Does not list Payroll processing among the activities it serves." in html
+
+
+def test_renaming_profile_answer_codes_in_admin_keeps_the_shortlist(manager_client, payroll, staff):
+    """The shortlist follows each answer's delivery option by foreign key, not its code."""
+    before = [(entry.provider.pk, entry.lacks) for entry in payroll_shortlist(payroll)]
+    fits_before = page(manager_client, payroll).count("Fits your answers")
+    assert any(lacks for _pk, lacks in before)
+    assert fits_before
+    client = Client()  # the admin's own browser: manager_client stays signed in
+    client.force_login(staff)
+    renames = {DELIVERY_LOCATION_CRITERION: "home-country", OFFICE_CRITERION: "internal-work"}
+    for criterion_slug, new_code in renames.items():
+        option = payroll.answers.get(question__criterion__slug=criterion_slug).option
+        url = admin_url(option, "change")
+        data = form_data(client.get(url))
+        data["code"] = new_code
+        assert client.post(url, data).status_code == HTTPStatus.FOUND
+        option.refresh_from_db()
+        assert option.code == new_code
+
+    response = manager_client.post(recompute_url(payroll))  # stores the renamed codes
+    assert response.status_code == HTTPStatus.FOUND
+
+    assert [(entry.provider.pk, entry.lacks) for entry in payroll_shortlist(payroll)] == before
+    html = page(manager_client, payroll)
+    assert html.count("Fits your answers") == fits_before
+    assert "onshore, back office" in html
 
 
 def test_result_page_shows_the_sensitivity_table(manager_client, assessment, manager):

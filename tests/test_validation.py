@@ -1,24 +1,44 @@
-"""Catalogue validation: model rules, and loaddata refusing a bad fixture with a clear message."""
+"""Catalogue validation: each row's rules, the rules that span rows, and ``load_catalogue``
+refusing a bad fixture with a message naming the fixture, the row and the field."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from decisions.models import AnswerOption, Criterion, OptionScore, Question, SourcingModel
-from decisions.models.catalogue import (
+from decisions import catalogue_rules as rules
+from decisions.catalogue_rules import (
     MISSING_SCORES,
+    NOT_A_PROFILE_OPTION,
+    NOT_SCORED_MODEL,
+    SCORING_CHANGE,
+    TOO_FEW_OPTIONS,
+    TOO_FEW_READINGS,
+    WRONG_DELIVERY_KIND,
+    catalogue_problems,
+)
+from decisions.models import (
+    AnswerOption,
+    Criterion,
+    DeliveryOption,
+    OptionScore,
+    Question,
+    SourcingModel,
+)
+from decisions.models.catalogue import (
     NEGATIVE_WEIGHT,
     NOT_FINITE,
-    NOT_SCORED_MODEL,
     SLUG_LOCKED,
-    TOO_FEW_OPTIONS,
     validate_finite,
 )
 from tests import factories
@@ -93,16 +113,22 @@ def test_a_score_from_zero_to_ten_is_accepted(value):
     ).full_clean()
 
 
-def test_a_question_with_fewer_than_two_options_is_rejected():
-    question = factories.QuestionFactory()
+def problems_of(row: Any) -> list[tuple[str, str]]:
+    """(field, message) of each catalogue problem found on ``row``."""
+    return [
+        (problem.field, problem.message)
+        for problem in catalogue_problems()
+        if (problem.model, problem.pk) == (row._meta.label_lower, row.pk)
+    ]
+
+
+def test_a_question_with_fewer_than_two_options_is_a_problem():
+    question = factories.QuestionFactory(criterion__kind=Criterion.Kind.PROFILE)
     factories.AnswerOptionFactory(question=question)
 
-    with pytest.raises(ValidationError) as caught:
-        question.validate_options()
-
-    assert caught.value.messages == [str(TOO_FEW_OPTIONS)]
+    assert problems_of(question) == [("options", str(TOO_FEW_OPTIONS))]
     factories.AnswerOptionFactory(question=question)
-    question.validate_options()
+    assert problems_of(question) == []
 
 
 def test_an_option_of_a_scored_criterion_needs_a_score_per_scored_model():
@@ -111,17 +137,14 @@ def test_an_option_of_a_scored_criterion_needs_a_score_per_scored_model():
     dropped = option.scores.first()
     dropped.delete()
 
-    with pytest.raises(ValidationError) as caught:
-        option.validate_scores()
-
     expected = MISSING_SCORES % {"models": str(dropped.model)}
-    assert caught.value.messages == [expected]
+    assert problems_of(option) == [("scores", expected)]
 
 
 def test_an_option_of_a_profile_criterion_needs_no_scores():
     option = factories.AnswerOptionFactory(question__criterion__kind=Criterion.Kind.PROFILE)
 
-    option.validate_scores()
+    assert problems_of(option) == []
 
 
 def test_a_duplicate_slug_is_rejected():
@@ -164,7 +187,7 @@ def test_a_score_for_a_model_that_does_not_compete_is_rejected():
     assert str(NOT_SCORED_MODEL) in errors_of(score)["model"]
 
 
-# --- loaddata ------------------------------------------------------------------------------
+# --- load_catalogue ------------------------------------------------------------------------------
 
 BASE_PK = 90_000
 
@@ -250,9 +273,9 @@ def test_a_good_fixture_loads_and_loading_it_again_changes_nothing(tmp_path, sco
     rows = [criterion_row(BASE_PK + 1), *question_rows(BASE_PK + 1, options=3)]
     path = write_fixture(tmp_path, "good", rows)
 
-    call_command("loaddata", str(path), verbosity=0)
+    call_command("load_catalogue", str(path), verbosity=0)
     loaded = catalogue_state()
-    call_command("loaddata", str(path), verbosity=0)
+    call_command("load_catalogue", str(path), verbosity=0)
 
     assert catalogue_state() == loaded
     criterion = Criterion.objects.get(pk=BASE_PK + 1)
@@ -266,7 +289,7 @@ def test_rows_may_refer_forward_to_rows_later_in_the_file(tmp_path, scored_model
     rows = [criterion_row(BASE_PK + 2), *question_rows(BASE_PK + 2, options=2)]
     path = write_fixture(tmp_path, "forward", list(reversed(rows)))
 
-    call_command("loaddata", str(path), verbosity=0)
+    call_command("load_catalogue", str(path), verbosity=0)
 
     assert Question.objects.get(pk=BASE_PK + 2).options.count() == 2
 
@@ -311,7 +334,18 @@ def bad_fixtures(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
             ),
             ["range.json", "decisions.optionscore", "score", "less than or equal to 10"],
         ),
+        "duplicate-option-code": (
+            write_fixture(tmp_path, "twice", [same_code_again(pk)]),
+            ["twice.json", "decisions.answeroption", f"pk={pk}", "code", "already exists"],
+        ),
     }
+
+
+def same_code_again(pk: int) -> dict[str, Any]:
+    """A new option of a stored question with the code of one of its options."""
+    taken = AnswerOption.objects.order_by("pk").first() or factories.AnswerOptionFactory()
+    fields = {"question": taken.question_id, "label": "Again", "code": taken.code, "order": 9}
+    return {"model": "decisions.answeroption", "pk": pk, "fields": fields}
 
 
 BAD_FIXTURES = [
@@ -322,18 +356,19 @@ BAD_FIXTURES = [
     "question-with-one-option",
     "duplicate-slug",
     "score-out-of-range",
+    "duplicate-option-code",
 ]
 
 
 @pytest.mark.parametrize("name", BAD_FIXTURES)
-def test_loaddata_refuses_a_bad_fixture_and_saves_nothing(tmp_path, scored_models, name):
+def test_load_catalogue_refuses_a_bad_fixture_and_saves_nothing(tmp_path, scored_models, name):
     if name == "duplicate-slug" and not Criterion.objects.exists():
         factories.CriterionFactory()
     path, phrases = bad_fixtures(tmp_path)[name]
     before = catalogue_state()
 
     with pytest.raises(CommandError) as caught:
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_catalogue", str(path), verbosity=0)
 
     message = str(caught.value)
     for phrase in phrases:
@@ -341,21 +376,21 @@ def test_loaddata_refuses_a_bad_fixture_and_saves_nothing(tmp_path, scored_model
     assert catalogue_state() == before
 
 
-def test_loaddata_rolls_back_good_rows_loaded_before_the_bad_one(tmp_path, scored_models):
+def test_load_catalogue_rolls_back_good_rows_loaded_before_the_bad_one(tmp_path, scored_models):
     existing = factories.CriterionFactory(name="Original name")
     renamed = criterion_row(existing.pk, slug=existing.slug, name="Changed by the fixture")
     path = write_fixture(tmp_path, "mixed", [renamed, criterion_row(BASE_PK + 4, weight="-2")])
     before = catalogue_state()
 
     with pytest.raises(CommandError, match="A weight cannot be negative"):
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_catalogue", str(path), verbosity=0)
 
     assert catalogue_state() == before
     existing.refresh_from_db()
     assert existing.name == "Original name"
 
 
-def test_loaddata_refuses_an_option_missing_a_score(tmp_path, scored_models):
+def test_load_catalogue_refuses_an_option_missing_a_score(tmp_path, scored_models):
     pk = BASE_PK + 5
     rows = [criterion_row(pk), *question_rows(pk, options=2)]
     missing = next(r for r in rows if r["model"] == "decisions.optionscore")
@@ -364,7 +399,7 @@ def test_loaddata_refuses_an_option_missing_a_score(tmp_path, scored_models):
     path = write_fixture(tmp_path, "unscored", rows)
 
     with pytest.raises(CommandError) as caught:
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_catalogue", str(path), verbosity=0)
 
     message = str(caught.value)
     assert "unscored.json" in message
@@ -373,19 +408,280 @@ def test_loaddata_refuses_an_option_missing_a_score(tmp_path, scored_models):
     assert not Criterion.objects.filter(pk=pk).exists()
 
 
-def test_loaddata_refuses_to_change_a_used_slug(tmp_path, scored_models):
+def test_load_catalogue_refuses_to_change_a_used_slug(tmp_path, scored_models):
     criterion = factories.scored_criterion(slug="answered-already")
     factories.AnswerFactory(option=AnswerOption.objects.filter(question__criterion=criterion)[0])
     path = write_fixture(tmp_path, "rename", [criterion_row(criterion.pk, slug="renamed")])
 
     with pytest.raises(CommandError, match="cannot change"):
-        call_command("loaddata", str(path), verbosity=0)
+        call_command("load_catalogue", str(path), verbosity=0)
 
     criterion.refresh_from_db()
     assert criterion.slug == "answered-already"
 
 
 def test_the_shipped_catalogue_passes_validation():
-    call_command("loaddata", "catalogue", verbosity=0)
+    call_command("load_catalogue", verbosity=0)
 
     assert Criterion.objects.exists()
+
+
+def test_loading_the_shipped_catalogue_gives_every_row_a_history_entry():
+    call_command("load_catalogue", verbosity=0)
+
+    for model in (Criterion, Question, AnswerOption, OptionScore, SourcingModel):
+        with_history = set(model.history.values_list("id", flat=True))
+        assert set(model.objects.values_list("pk", flat=True)) <= with_history, model
+
+
+def test_load_catalogue_records_history_for_new_and_changed_rows_only(tmp_path, scored_models):
+    pk = BASE_PK + 6
+    path = write_fixture(tmp_path, "historic", [criterion_row(pk, name="First name")])
+
+    call_command("load_catalogue", str(path), verbosity=0)
+    call_command("load_catalogue", str(path), verbosity=0)
+    write_fixture(tmp_path, "historic", [criterion_row(pk, name="Second name")])
+    call_command("load_catalogue", str(path), verbosity=0)
+
+    records = list(Criterion.objects.get(pk=pk).history.order_by("history_date", "history_id"))
+    assert [(r.history_type, r.name) for r in records] == [
+        ("+", "First name"),
+        ("~", "Second name"),
+    ]
+    assert {r.history_change_reason for r in records} == {"Loaded from fixture historic.json"}
+
+
+def test_a_fixture_may_refer_to_rows_of_an_earlier_one(tmp_path, scored_models):
+    pk = BASE_PK + 7
+    first = write_fixture(tmp_path, "first", [criterion_row(pk)])
+    second = write_fixture(tmp_path, "second", question_rows(pk, options=2))
+
+    call_command("load_catalogue", str(first), str(second), verbosity=0)
+
+    assert Question.objects.get(pk=pk).criterion_id == pk
+
+
+def test_load_catalogue_finds_a_fixture_by_name():
+    out = StringIO()
+
+    call_command("load_catalogue", "catalogue", stdout=out)
+
+    assert "the catalogue passes every rule" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rows", "phrases"),
+    [
+        pytest.param(
+            [{"model": "auth.group", "pk": BASE_PK, "fields": {"name": "Sneaked in"}}],
+            ["stray.json", f"auth.group pk={BASE_PK}", "not a catalogue row"],
+            id="not-a-catalogue-row",
+        ),
+        pytest.param(
+            [
+                {
+                    "model": "decisions.question",
+                    "pk": BASE_PK + 8,
+                    "fields": {"criterion": BASE_PK + 99, "text": "Orphan?", "order": 0},
+                }
+            ],
+            ["stray.json", "decisions_question", str(BASE_PK + 99)],
+            id="missing-parent",
+        ),
+    ],
+)
+def test_load_catalogue_refuses_rows_it_cannot_check(tmp_path, scored_models, rows, phrases):
+    path = write_fixture(tmp_path, "stray", rows)
+    before = catalogue_state()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("load_catalogue", str(path), verbosity=0)
+
+    for phrase in phrases:
+        assert phrase in str(caught.value), (phrase, str(caught.value))
+    assert "Nothing was loaded." in str(caught.value)
+    assert catalogue_state() == before
+    assert not Group.objects.filter(name="Sneaked in").exists()
+
+
+def test_load_catalogue_refuses_an_unknown_fixture():
+    with pytest.raises(CommandError, match="No JSON fixture named 'no-such-fixture'"):
+        call_command("load_catalogue", "no-such-fixture", verbosity=0)
+
+
+def test_load_catalogue_refuses_a_profile_option_pointing_at_the_wrong_kind(tmp_path):
+    option = AnswerOption.objects.get(question__criterion__slug="delivery-location", code="onshore")
+    structure = DeliveryOption.objects.get(slug="captive-division")
+    row = {
+        "model": "decisions.answeroption",
+        "pk": option.pk,
+        "fields": {
+            "question": option.question_id,
+            "label": option.label,
+            "code": option.code,
+            "delivery_option": structure.pk,
+            "order": option.order,
+        },
+    }
+    path = write_fixture(tmp_path, "kinds", [row])
+
+    with pytest.raises(CommandError) as caught:
+        call_command("load_catalogue", str(path), verbosity=0)
+
+    message = str(caught.value)
+    assert f"kinds.json': decisions.answeroption pk={option.pk} (code 'onshore')" in message
+    assert "delivery_option: " + str(WRONG_DELIVERY_KIND % {"kind": "location"}).rstrip(".") in (
+        message
+    )
+    option.refresh_from_db()
+    assert option.delivery_option.slug == "onshore"
+
+
+# --- The rules that span rows, wherever they are broken -----------------------------------
+
+
+def test_a_profile_option_must_point_at_a_delivery_option_of_its_kind():
+    option = AnswerOption.objects.get(question__criterion__slug="office", code="front")
+    option.delivery_option = DeliveryOption.objects.get(slug="offshore")
+
+    assert errors_of(option)["delivery_option"] == [str(WRONG_DELIVERY_KIND % {"kind": "office"})]
+
+
+def test_only_profile_options_point_at_a_delivery_option():
+    criterion = factories.scored_criterion()
+    option = AnswerOption.objects.filter(question__criterion=criterion).first()
+    option.delivery_option = DeliveryOption.objects.get(slug="offshore")
+
+    assert errors_of(option)["delivery_option"] == [str(NOT_A_PROFILE_OPTION)]
+    option.save()
+    assert problems_of(option) == [("delivery_option", str(NOT_A_PROFILE_OPTION))]
+
+
+def test_a_score_for_a_model_that_does_not_compete_is_a_problem():
+    option = AnswerOption.objects.filter(question__criterion__kind=Criterion.Kind.SCORED).first()
+    lpo = SourcingModel.objects.get(slug="lpo")
+    score = OptionScore.objects.create(option=option, model=lpo, score=Decimal(5))
+
+    assert problems_of(score) == [("model", str(NOT_SCORED_MODEL))]
+
+
+def test_a_disagreement_needs_two_readings():
+    disagreement = factories.DisagreementFactory()
+    factories.ReadingFactory(disagreement=disagreement)
+
+    assert problems_of(disagreement) == [("readings", str(TOO_FEW_READINGS))]
+
+
+@pytest.mark.parametrize(
+    ("field", "slug", "expected"),
+    [
+        ("delivery_options", "front-office", "location"),
+        ("offices", "onshore", "office"),
+    ],
+)
+def test_a_provider_offers_delivery_options_of_the_right_kind(field, slug, expected):
+    provider = factories.ProviderFactory()
+    getattr(provider, field).add(DeliveryOption.objects.get(slug=slug))
+
+    assert problems_of(provider) == [(field, str(WRONG_DELIVERY_KIND % {"kind": expected}))]
+
+
+def test_an_activity_office_and_a_provider_structure_are_of_the_right_kind():
+    offshore = DeliveryOption.objects.get(slug="offshore")
+    activity = factories.ActivityFactory(office=offshore)
+    provider = factories.ProviderFactory(structure=offshore)
+
+    assert problems_of(activity) == [("office", str(WRONG_DELIVERY_KIND % {"kind": "office"}))]
+    assert problems_of(provider) == [
+        ("structure", str(WRONG_DELIVERY_KIND % {"kind": "structure"}))
+    ]
+
+
+def test_the_shipped_catalogue_has_no_problems():
+    assert catalogue_problems() == []
+
+
+def test_finding_problems_costs_the_same_queries_however_large_the_catalogue():
+    with CaptureQueriesContext(connection) as shipped:
+        catalogue_problems()
+    factories.scored_criterion(options=3)
+    provider = factories.ProviderFactory(structure=DeliveryOption.objects.get(slug="onshore"))
+    provider.offices.add(DeliveryOption.objects.get(slug="offshore"))
+    factories.ReadingFactory()
+
+    with CaptureQueriesContext(connection) as larger:
+        problems = catalogue_problems()
+
+    assert len(larger) == len(shipped)
+    assert len(problems) == 3  # the structure, the office and the lone reading
+
+
+# --- The rules on plain values (no database) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "broken"), [(0, True), (1, True), (2, False), (5, False)])
+def test_too_few_options(count, broken):
+    assert (rules.too_few_options(count) is not None) is broken
+    assert (rules.too_few_readings(count) is not None) is broken
+
+
+def test_missing_scores_names_each_missing_model_in_order():
+    scored = {1: "BPO", 2: "KPO", 3: "In-house"}
+
+    error = rules.missing_scores(scored_criterion=True, scored_models=scored, scored_ids={2})
+
+    assert error.messages == [str(MISSING_SCORES % {"models": "BPO, In-house"})]
+    assert (
+        rules.missing_scores(scored_criterion=True, scored_models=scored, scored_ids={1, 2, 3})
+        is None
+    )
+    assert rules.missing_scores(scored_criterion=False, scored_models=scored, scored_ids=()) is None
+
+
+@pytest.mark.parametrize(
+    ("criterion", "kind", "message"),
+    [
+        ("delivery-location", "location", None),
+        ("delivery-location", None, None),
+        ("office", "office", None),
+        ("office", "location", WRONG_DELIVERY_KIND % {"kind": "office"}),
+        ("delivery-location", "structure", WRONG_DELIVERY_KIND % {"kind": "location"}),
+        ("complexity", "location", NOT_A_PROFILE_OPTION),
+        ("complexity", None, None),
+    ],
+)
+def test_profile_option_delivery(criterion, kind, message):
+    error = rules.profile_option_delivery(criterion_slug=criterion, kind=kind)
+
+    assert (error.messages if error else None) == ([str(message)] if message else None)
+
+
+def test_a_model_joins_or_leaves_scoring_only_with_its_scores():
+    bpo = SourcingModel.objects.get(slug="bpo")
+    bpo.is_scored = False
+    newcomer = factories.SourcingModelFactory.build(slug="newcomer", is_scored=True)
+    bystander = factories.SourcingModelFactory.build(slug="bystander", is_scored=False)
+
+    assert errors_of(bpo)["is_scored"] == [str(SCORING_CHANGE)]
+    assert errors_of(newcomer)["is_scored"] == [str(SCORING_CHANGE)]
+    bystander.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("was_scored", "is_scored", "options_scored", "broken"),
+    [
+        (True, False, True, True),
+        (False, True, True, True),
+        (None, True, True, True),
+        (None, False, True, False),
+        (True, True, True, False),
+        (True, False, False, False),
+        (None, True, False, False),
+    ],
+)
+def test_scoring_change(was_scored, is_scored, options_scored, broken):
+    error = rules.scoring_change(
+        was_scored=was_scored, is_scored=is_scored, options_scored=options_scored
+    )
+
+    assert (error is not None) is broken

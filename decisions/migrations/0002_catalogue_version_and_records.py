@@ -1,5 +1,9 @@
 """The catalogue version (a token every catalogue write replaces, by trigger) and the
-stored results upgraded to the typed records of ``decisions.records`` (schema 2)."""
+stored results upgraded to the typed records of ``decisions.records`` (schema 2).
+
+The triggers installed here are installed again after every ``migrate`` by
+``decisions.apps`` (SQLite loses a table's triggers when it rebuilds the table
+to alter it), so later migrations need not remember them."""
 
 import secrets
 

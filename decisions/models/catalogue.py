@@ -1,9 +1,10 @@
 """The catalogue: reference knowledge drawn from the seed documents.
 
-Loaded from ``fixtures/`` and edited by staff in Django admin. Validation lives
-here (field validators and ``clean()``) so admin forms and ``loaddata`` (see
-``decisions/management/commands/loaddata.py``) reject a bad row with the same
-message.
+Loaded from ``fixtures/`` by ``manage.py load_catalogue`` and edited by staff
+in Django admin. A row's own rules live here (field validators, constraints and
+``clean()``); the rules that span rows live in ``decisions.catalogue_rules``.
+Admin forms and the load command apply both, so they reject a bad row with the
+same message.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from decisions import catalogue_rules
+from decisions.vocabulary import PROFILE_DELIVERY_KINDS, DeliveryKind
+
 SLUG_LOCKED = _("This slug is already used by stored answers or results and cannot change.")
 NOT_FINITE = _("Enter a finite number.")
 NEGATIVE_WEIGHT = _("A weight cannot be negative.")
-TOO_FEW_OPTIONS = _("A question needs at least two answer options.")
-MISSING_SCORES = _("Give this option a score for every scored model; missing: %(models)s.")
-NOT_SCORED_MODEL = _("Only models that compete in scoring can receive a score.")
 MAX_OPTION_SCORE = Decimal(10)
 
 
@@ -37,12 +38,6 @@ def validate_finite(value: Any) -> None:
         raise ValidationError(NOT_FINITE, code="not_finite")
 
 
-class Office(models.TextChoices):
-    FRONT = "front", _("Front office (customer-facing)")
-    BACK = "back", _("Back office (internal)")
-    NOT_APPLICABLE = "n/a", _("Not an office split")
-
-
 class SlugLockedModel(models.Model):
     """A catalogue row whose slug others refer to: once used, it never changes."""
 
@@ -54,6 +49,10 @@ class SlugLockedModel(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        self.validate_slug_unchanged()
+
+    def validate_slug_unchanged(self) -> None:
+        """Refuse a new slug when the stored row is used (compares with the stored slug)."""
         if self.pk is None:
             return
         stored = (
@@ -138,19 +137,32 @@ class SourcingModel(SlugLockedModel):
         super().clean()
         if self.specialises_id is not None and self.specialises_id == self.pk:
             raise ValidationError({"specialises": _("A model cannot specialise itself.")})
+        stored = type(self).objects.filter(pk=self.pk).values_list("is_scored", flat=True)
+        error = catalogue_rules.scoring_change(
+            was_scored=stored.first() if self.pk is not None else None,
+            is_scored=self.is_scored,
+            options_scored=AnswerOption.objects.filter(
+                question__criterion__kind=Criterion.Kind.SCORED
+            ).exists(),
+        )
+        if error is not None:
+            raise ValidationError({"is_scored": error})
+
+
+DELIVERY_KINDS = {
+    DeliveryKind.LOCATION: _("Delivery location"),
+    DeliveryKind.OFFICE: _("Office"),
+    DeliveryKind.STRUCTURE: _("Provider structure"),
+}
 
 
 class DeliveryOption(SlugLockedModel):
-    """How and where outsourced work is delivered (onshore, offshore, captive...)."""
-
-    class Kind(models.TextChoices):
-        LOCATION = "location", _("Delivery location")
-        STRUCTURE = "structure", _("Provider structure")
-        OFFICE = "office", _("Office")
+    """How and where outsourced work is delivered: the one table for delivery location,
+    office and provider structure (see ``decisions.vocabulary``)."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=DELIVERY_KINDS)
     description = models.TextField(_("description"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
@@ -165,7 +177,13 @@ class DeliveryOption(SlugLockedModel):
         return self.name
 
     def is_used(self) -> bool:
-        return self.providers.exists()
+        return (
+            self.providers.exists()
+            or self.office_providers.exists()
+            or self.structure_providers.exists()
+            or self.activities.exists()
+            or self.answer_options.exists()
+        )
 
 
 class Activity(SlugLockedModel):
@@ -180,8 +198,15 @@ class Activity(SlugLockedModel):
         on_delete=models.PROTECT,
         related_name="typical_activities",
     )
-    office = models.CharField(
-        _("office"), max_length=10, choices=Office.choices, default=Office.NOT_APPLICABLE
+    office = models.ForeignKey(
+        DeliveryOption,
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        limit_choices_to={"kind": DeliveryKind.OFFICE},
+        help_text=_("Front or back office; empty when the split does not apply."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
@@ -354,11 +379,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def validate_options(self) -> None:
-        """A question must offer at least two answer options (checked after options are saved)."""
-        if self.pk is None or self.options.count() < 2:
-            raise ValidationError(TOO_FEW_OPTIONS, code="too_few_options")
-
 
 class AnswerOption(models.Model):
     """An answer a manager can pick; scores toward each sourcing model."""
@@ -368,7 +388,20 @@ class AnswerOption(models.Model):
     code = models.SlugField(
         _("code"),
         max_length=40,
-        help_text=_("Stable short code, e.g. 'offshore'; profile questions use it."),
+        help_text=_("Stable short code, e.g. 'offshore'; exports and reports show it."),
+    )
+    delivery_option = models.ForeignKey(
+        DeliveryOption,
+        verbose_name=_("delivery option"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answer_options",
+        limit_choices_to={"kind__in": list(PROFILE_DELIVERY_KINDS.values())},
+        help_text=_(
+            "Profile questions only: the delivery location or office this answer asks of a "
+            "provider. Empty for answers such as 'No preference'."
+        ),
     )
     explanation = models.TextField(_("explanation"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -385,14 +418,18 @@ class AnswerOption(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def validate_scores(self) -> None:
-        """An option of a scored criterion scores every scored model (checked after saving)."""
-        if self.question.criterion.kind != Criterion.Kind.SCORED:
-            return
-        missing = SourcingModel.objects.filter(is_scored=True).exclude(optionscore__option=self)
-        if missing.exists():
-            names = ", ".join(str(model) for model in missing)
-            raise ValidationError(MISSING_SCORES, code="missing_scores", params={"models": names})
+    def clean(self) -> None:
+        super().clean()
+        try:
+            criterion = self.question.criterion
+        except ObjectDoesNotExist:
+            return  # a missing question is reported on its own field
+        delivery = self.delivery_option if self.delivery_option_id is not None else None
+        error = catalogue_rules.profile_option_delivery(
+            criterion_slug=criterion.slug, kind=delivery.kind if delivery else None
+        )
+        if error is not None:
+            raise ValidationError({"delivery_option": error})
 
 
 class OptionScore(models.Model):
@@ -434,8 +471,10 @@ class OptionScore(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.model_id is not None and not self.model.is_scored:
-            raise ValidationError({"model": NOT_SCORED_MODEL}, code="not_scored")
+        if self.model_id is not None:
+            error = catalogue_rules.score_for_unscored_model(model_is_scored=self.model.is_scored)
+            if error is not None:
+                raise ValidationError({"model": error})
 
 
 class Provider(models.Model):
@@ -450,10 +489,6 @@ class Provider(models.Model):
         SMALL = "small", _("Small (under 250 staff)")
         MEDIUM = "medium", _("Medium (250 to 2,500 staff)")
         LARGE = "large", _("Large (over 2,500 staff)")
-
-    class Structure(models.TextChoices):
-        INDEPENDENT = "independent", _("Independent firm")
-        CAPTIVE = "captive", _("Captive division of a parent company")
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -472,16 +507,24 @@ class Provider(models.Model):
         verbose_name=_("delivery locations"),
         related_name="providers",
         blank=True,
-        limit_choices_to={"kind": "location"},
+        limit_choices_to={"kind": DeliveryKind.LOCATION},
     )
-    offices = models.CharField(
-        _("offices served"),
-        max_length=10,
-        choices=[("front", _("Front office")), ("back", _("Back office")), ("both", _("Both"))],
-        default="both",
+    offices = models.ManyToManyField(
+        DeliveryOption,
+        verbose_name=_("offices served"),
+        related_name="office_providers",
+        blank=True,
+        limit_choices_to={"kind": DeliveryKind.OFFICE},
+        help_text=_("Front office, back office or both."),
     )
-    structure = models.CharField(
-        _("structure"), max_length=20, choices=Structure.choices, default=Structure.INDEPENDENT
+    structure = models.ForeignKey(
+        DeliveryOption,
+        verbose_name=_("structure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="structure_providers",
+        limit_choices_to={"kind": DeliveryKind.STRUCTURE},
     )
     certifications = models.CharField(
         _("certifications"), max_length=300, blank=True, help_text=_("Comma-separated.")
