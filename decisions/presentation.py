@@ -159,9 +159,22 @@ class FunctionView:
     result-derived properties must not be read then.
     """
 
-    def __init__(self, function: FunctionAssessment, *, number: int = 0) -> None:
+    def __init__(
+        self,
+        function: FunctionAssessment,
+        *,
+        number: int = 0,
+        walkthrough: questionnaire.Questionnaire | None = None,
+    ) -> None:
         self.function = function
         self.number = number
+        if walkthrough is not None:
+            self.__dict__["walkthrough"] = walkthrough
+
+    @cached_property
+    def walkthrough(self) -> questionnaire.Questionnaire:
+        """The current questionnaire (what the profile answers point at today)."""
+        return questionnaire.current()
 
     @property
     def has_result(self) -> bool:
@@ -373,7 +386,7 @@ class FunctionView:
         Each profile answer option points at its delivery option by foreign key;
         "No preference" and "Both" point at none and ask nothing.
         """
-        walkthrough = questionnaire.current()
+        walkthrough = self.walkthrough
         by_option = {
             option.id: option.delivery_option_id
             for question in walkthrough.questions
@@ -497,11 +510,13 @@ class AssessmentView:
 
     def __init__(self, assessment: Assessment, functions: Sequence[FunctionAssessment]) -> None:
         self.assessment = assessment
+        walkthrough = questionnaire.current()
         self.functions = [
-            FunctionView(function, number=number) for number, function in enumerate(functions, 1)
+            FunctionView(function, number=number, walkthrough=walkthrough)
+            for number, function in enumerate(functions, 1)
         ]
         # ``(slug, abbreviation)`` of every sourcing model, in catalogue order.
-        self._models = [(m.slug, m.abbreviation) for m in questionnaire.current().snapshot.models]
+        self._models = [(m.slug, m.abbreviation) for m in walkthrough.snapshot.models]
 
     @property
     def with_result(self) -> list[FunctionView]:

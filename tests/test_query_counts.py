@@ -35,7 +35,6 @@ from decisions.models import (
     Answer,
     Assessment,
     Benefit,
-    DeliveryOption,
     Disagreement,
     FunctionAssessment,
     Industry,
@@ -45,6 +44,7 @@ from decisions.models import (
     SourcingModel,
 )
 from decisions.reports.pdf import TEMPLATE, PDFReport
+from decisions.vocabulary import DeliveryKind
 from tests import factories
 from tests.conftest import add_archetype
 
@@ -146,7 +146,7 @@ def grow(world: World) -> None:
     for provider in list(Provider.objects.all()):
         _copy(provider, slug=f"{provider.slug}-copy", name=f"{provider.name} (copy)")
     source = factories.SourceFactory()
-    for kind in DeliveryOption.Kind.values:
+    for kind in DeliveryKind:
         option = factories.DeliveryOptionFactory(kind=kind)
         option.sources.add(source)
     for number in range(3):

@@ -18,8 +18,8 @@ from decisions.views.common import AuthenticatedHttpRequest
 
 
 def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
-    view = FunctionView(function)
     walkthrough = questionnaire.current()
+    view = FunctionView(function, walkthrough=walkthrough)
     return {
         "function": function,
         "assessment": function.assessment,
