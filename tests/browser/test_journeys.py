@@ -15,9 +15,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from decisions import selectors
+from decisions import questionnaire
 from decisions.demo_profiles import ARCHETYPES
-from decisions.models import AnswerOption, Assessment, Criterion, FunctionAssessment
+from decisions.models import Assessment, Criterion, FunctionAssessment
 from tests import factories
 from tests.browser.pages import sign_in, sign_in_to_admin, starts_with, step_url
 from tests.conftest import answer_archetype
@@ -29,8 +29,8 @@ def planned_answers(archetype: str) -> list[tuple[str, str]]:
     """(criterion name, option label) per step, in walkthrough order, as the archetype answers."""
     codes = ARCHETYPES[archetype]
     plan = []
-    for question in selectors.questionnaire_questions():
-        option = AnswerOption.objects.get(question=question, code=codes[question.criterion.slug])
+    for question in questionnaire.current().questions:
+        option = next(o for o in question.options if o.code == codes[question.criterion.slug])
         plan.append((question.criterion.name, option.label))
     return plan
 
