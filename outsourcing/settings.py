@@ -1,7 +1,7 @@
 """Settings for Sourcing Advisor, read from the environment.
 
 Every variable is documented in README.md ("Configuration"). Development
-defaults apply only when DEBUG is on; in production a missing SECRET_KEY
+defaults apply only when DEBUG is on; in production a missing, blank or public SECRET_KEY
 refuses to start.
 """
 
@@ -57,7 +57,7 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -65,6 +65,13 @@ if not SECRET_KEY:
             "(or DEBUG=true for local development only)."
         )
     SECRET_KEY = DEV_SECRET_KEY
+# The development key is in this file, and Django's startproject keys carry this prefix:
+# anyone could sign sessions and reset tokens with them.
+if not DEBUG and SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a public development key. Generate a secret one, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Answer, Criterion
-from outsourcing.settings import client_ip_address
+from outsourcing.settings import DEV_SECRET_KEY, client_ip_address
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +110,34 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"], ids=["empty", "spaces", "whitespace"])
+def test_production_refuses_to_start_with_a_blank_secret_key(blank):
+    result = run(["manage.py", "check"], production_env(SECRET_KEY=blank))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "public_key",
+    [DEV_SECRET_KEY, f"  {DEV_SECRET_KEY}  ", "django-insecure-" + "x" * 50],
+    ids=["development-key", "development-key-padded", "startproject-insecure-key"],
+)
+def test_production_refuses_to_start_with_a_public_secret_key(public_key):
+    result = run(["manage.py", "check"], production_env(SECRET_KEY=public_key))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is a public development key" in result.stderr
+
+
+def test_development_still_starts_with_the_development_key():
+    env = production_env(DEBUG="true", SECRET_KEY=None)
+
+    result = run(["manage.py", "check"], env)
+
+    assert result.returncode == 0, result.stderr
 
 
 PRINT_SETTINGS = """
