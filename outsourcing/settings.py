@@ -139,9 +139,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: keep persistent connections off (threads of runserver) and wait for locks.
+    # SQLite has one write lock for the whole file. A transaction that starts by
+    # reading and then writes cannot wait for it (SQLite answers "database is
+    # locked" at once to avoid a deadlock), so transactions start IMMEDIATE: they
+    # take the write lock at BEGIN, waiting up to the busy timeout for it, and
+    # several workers queue their writes the way PostgreSQL's row locks make them.
+    # Persistent connections stay off (threads of runserver).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
