@@ -7,6 +7,7 @@ refuses to start.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -241,17 +242,32 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 
+def ip_address_or_none(value: str | None) -> str | None:
+    """The address in its one canonical spelling, or None when ``value`` is no IP address."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip_address(request: HttpRequest) -> str | None:
-    """The client's address for django-axes (see TRUSTED_PROXY_COUNT)."""
+    """The client's address for django-axes (see TRUSTED_PROXY_COUNT).
+
+    The forwarded entry is used only when it is a valid IP address: anything else
+    ("not-an-ip", markup, 300 characters) counts as the peer's address, so a forged
+    header can neither break the sign-in nor pick whose address gets locked.
+    """
     from django.conf import settings
 
-    remote = request.META.get("REMOTE_ADDR")
+    remote = ip_address_or_none(request.META.get("REMOTE_ADDR"))
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
     header = request.META.get("HTTP_X_FORWARDED_FOR", "")
     forwarded = [part.strip() for part in header.split(",") if part.strip()]
-    return forwarded[-count] if len(forwarded) >= count else remote
+    if len(forwarded) < count:
+        return remote
+    return ip_address_or_none(forwarded[-count]) or remote
 
 
 AXES_CLIENT_IP_CALLABLE = client_ip_address

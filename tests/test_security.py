@@ -527,6 +527,15 @@ def test_sign_in_attempts_are_logged_with_username_and_address(client, manager):
         (2, "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
         (2, "198.51.100.1", "10.0.0.2"),  # fewer entries than proxies: not trusted
         (1, "", "10.0.0.2"),
+        # Whatever the header holds, the answer is an address or the peer's.
+        (1, "not-an-ip", "10.0.0.2"),
+        (1, "<script>alert(1)</script>", "10.0.0.2"),
+        (1, "1" * 300, "10.0.0.2"),
+        (1, "198.51.100.1:8080", "10.0.0.2"),
+        (1, "198.51.100.1/24", "10.0.0.2"),
+        (1, "6.6.6.6, not-an-ip", "10.0.0.2"),
+        (1, "2001:DB8::0001", "2001:db8::1"),  # written one way, stored one way
+        (1, " 198.51.100.1 ", "198.51.100.1"),
     ],
 )
 def test_client_address_behind_trusted_proxies(settings, count, forwarded, expected):
@@ -534,6 +543,35 @@ def test_client_address_behind_trusted_proxies(settings, count, forwarded, expec
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip_address(request) == expected
+
+
+@pytest.mark.parametrize("remote", ["", "unix:/run/gunicorn.sock", "not-an-ip"])
+def test_a_peer_address_that_is_no_address_is_none(settings, remote):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+
+    assert client_ip_address(request) is None
+
+
+@pytest.mark.parametrize(
+    "forwarded", ["not-an-ip", "<b>x</b>", "1" * 300, "203.0.113.7, 999.1.1.1"]
+)
+def test_a_forged_forwarded_address_is_no_error_and_counts_as_the_peer(
+    client, settings, manager, forwarded
+):
+    """On PostgreSQL "not-an-ip" in the address column was a 500 at sign-in."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    response = client.post(
+        reverse("login"),
+        {"username": manager.username, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
+    assert AccessFailureLog.objects.get().ip_address == "10.0.0.2"
 
 
 def test_behind_a_proxy_the_lock_follows_the_forwarded_client(client, settings, manager):
