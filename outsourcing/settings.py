@@ -226,15 +226,30 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Login throttling (django-axes): lock an account/IP pair after repeated failures.
+# Login throttling (django-axes, outsourcing/signin.py): lock an account from an
+# address after repeated failures, and an address that fails on many accounts.
+AXES_HANDLER = "outsourcing.signin.ThrottlingHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+if not 0 < AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT must be at least 1 and AXES_ADDRESS_FAILURE_LIMIT at least as "
+        f"large, got {AXES_FAILURE_LIMIT} and {AXES_ADDRESS_FAILURE_LIMIT}."
+    )
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Keep every failed sign-in (AccessFailureLog) as an audit trail: the per-account
-# counters (AccessAttempt) are cleared by a successful sign-in.
+# Attempts refused by a lock are not stored: an anonymous attacker cannot grow the
+# tables by hammering, and a lock lasts the cool-off from the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Keep failed sign-ins (AccessFailureLog) as an audit trail, bounded in age and
+# rows: the per-account counters (AccessAttempt) are cleared by a successful sign-in.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_FAILURE_LOG_DAYS = env_int("AXES_FAILURE_LOG_DAYS", 90)
+AXES_FAILURE_LOG_MAX_ROWS = env_int("AXES_FAILURE_LOG_MAX_ROWS", 10_000)
+if AXES_FAILURE_LOG_DAYS < 1 or AXES_FAILURE_LOG_MAX_ROWS < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LOG_DAYS and AXES_FAILURE_LOG_MAX_ROWS must be >= 1.")
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Behind reverse proxies REMOTE_ADDR is the nearest proxy's address, shared by
 # every visitor: a lock would shut an account out for everyone. With N trusted

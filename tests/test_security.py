@@ -46,7 +46,10 @@ CONFIG_VARS = {
     "BEHIND_TLS_PROXY",
     "TRUSTED_PROXY_COUNT",
     "AXES_FAILURE_LIMIT",
+    "AXES_ADDRESS_FAILURE_LIMIT",
     "AXES_COOLOFF_MINUTES",
+    "AXES_FAILURE_LOG_DAYS",
+    "AXES_FAILURE_LOG_MAX_ROWS",
     "AXES_ENABLED",
     "DJANGO_SETTINGS_MODULE",
 }
@@ -159,6 +162,10 @@ SECURE_SETTINGS = [
     "SECURE_REFERRER_POLICY",
     "X_FRAME_OPTIONS",
     "AXES_FAILURE_LIMIT",
+    "AXES_ADDRESS_FAILURE_LIMIT",
+    "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT",
+    "AXES_FAILURE_LOG_DAYS",
+    "AXES_FAILURE_LOG_MAX_ROWS",
     "AXES_ENABLED",
 ]
 
@@ -181,6 +188,10 @@ def test_production_defaults_are_secure_without_any_security_variable():
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["AXES_ENABLED"] is True
     assert values["AXES_FAILURE_LIMIT"] == 5
+    assert values["AXES_ADDRESS_FAILURE_LIMIT"] == 20
+    assert values["AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT"] is False
+    assert values["AXES_FAILURE_LOG_DAYS"] == 90
+    assert values["AXES_FAILURE_LOG_MAX_ROWS"] == 10_000
 
 
 # ---- headers ------------------------------------------------------------------------------
