@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "outsourcing.middleware.SessionTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -204,6 +205,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_AGE_HOURS
+# after signing in however active (outsourcing.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 4 * 60) * 60  # seconds
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_HOURS", 14 * 24) * 3600  # seconds
+if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_MINUTES must be at least 1 and no longer than SESSION_MAX_AGE_HOURS."
+    )
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

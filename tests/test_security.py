@@ -13,6 +13,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -26,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Answer, Criterion
+from outsourcing.middleware import LAST_SEEN, SIGNED_IN_AT
 from outsourcing.settings import DEV_SECRET_KEY, client_ip_address
 from tests import factories
 
@@ -51,6 +53,10 @@ CONFIG_VARS = {
     "AXES_FAILURE_LOG_DAYS",
     "AXES_FAILURE_LOG_MAX_ROWS",
     "AXES_ENABLED",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_AGE_HOURS",
+    "SQLITE_BUSY_TIMEOUT_SECONDS",
+    "ASSESSMENTS_PER_HOUR",
     "DJANGO_SETTINGS_MODULE",
 }
 
@@ -167,6 +173,8 @@ SECURE_SETTINGS = [
     "AXES_FAILURE_LOG_DAYS",
     "AXES_FAILURE_LOG_MAX_ROWS",
     "AXES_ENABLED",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_COOKIE_AGE",
 ]
 
 
@@ -192,6 +200,8 @@ def test_production_defaults_are_secure_without_any_security_variable():
     assert values["AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT"] is False
     assert values["AXES_FAILURE_LOG_DAYS"] == 90
     assert values["AXES_FAILURE_LOG_MAX_ROWS"] == 10_000
+    assert values["SESSION_IDLE_TIMEOUT"] == 4 * 3600
+    assert values["SESSION_COOKIE_AGE"] == 14 * 24 * 3600
 
 
 # ---- headers ------------------------------------------------------------------------------
@@ -420,6 +430,53 @@ def test_signing_out_ends_the_session(client, manager):
     thief = Client()
     thief.cookies[settings.SESSION_COOKIE_NAME] = old_session
     response = thief.get(reverse("decisions:dashboard"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
+def session_clock(client: Client, **ago: int) -> None:
+    """Move the session's sign-in and last-activity times ``ago`` seconds into the past."""
+    session = client.session
+    for key, seconds in ago.items():
+        session[key] = session[key] - seconds
+    session.save()
+
+
+def test_an_idle_session_ends(client, manager, settings):
+    assert 2 * 3600 <= settings.SESSION_IDLE_TIMEOUT <= 8 * 3600  # a few hours by default
+    client.post(reverse("login"), {"username": manager.username, "password": factories.PASSWORD})
+    assert client.get(reverse("decisions:dashboard")).status_code == HTTPStatus.OK
+    old_session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    session_clock(client, **{LAST_SEEN: settings.SESSION_IDLE_TIMEOUT + 1})
+    response = client.get(reverse("decisions:dashboard"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+    page = client.get(response["Location"]).content.decode()
+    assert "signed out after a while without activity" in page
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = old_session
+    assert thief.get(reverse("decisions:dashboard")).status_code == HTTPStatus.FOUND
+
+
+def test_an_active_session_stays_and_its_activity_is_recorded(client, manager, settings):
+    client.force_login(manager)
+    client.get(reverse("decisions:dashboard"))
+    session_clock(client, **{LAST_SEEN: settings.SESSION_IDLE_TIMEOUT - 60})
+
+    assert client.get(reverse("decisions:dashboard")).status_code == HTTPStatus.OK
+    # The request counted as activity: the idle clock starts again.
+    assert time.time() - client.session[LAST_SEEN] < 60
+
+
+def test_a_session_ends_at_its_absolute_age_however_active(client, manager, settings):
+    client.force_login(manager)
+    client.get(reverse("decisions:dashboard"))
+    session_clock(client, **{SIGNED_IN_AT: settings.SESSION_COOKIE_AGE + 1})
+
+    response = client.get(reverse("decisions:dashboard"))
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("login"))
