@@ -313,5 +313,10 @@ LOGGING = {
     },
 }
 
+# A member creates at most this many assessments an hour (decisions.services).
+ASSESSMENTS_PER_HOUR = env_int("ASSESSMENTS_PER_HOUR", 20)
+if ASSESSMENTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("ASSESSMENTS_PER_HOUR must be at least 1.")
+
 # Report generation: the URL fetcher serves only these folders from disk.
 REPORT_ASSET_DIRS = [BASE_DIR / "static"]

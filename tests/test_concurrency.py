@@ -190,3 +190,31 @@ def test_a_recompute_beside_a_decision_keeps_both(catalogue, function, manager):
     assert function.final_model_id == other.pk
     assert function.final_reason == "Board decision"
     assert function.decided_by_id == manager.pk
+
+
+def test_parallel_new_assessments_do_not_pass_the_hourly_cap(
+    catalogue, manager, organization, settings
+):
+    settings.ASSESSMENTS_PER_HOUR = 1
+    forms = iter(
+        {
+            "organization": organization.pk,
+            "title": f"Parallel {i}",
+            "request_token": str(uuid.uuid4()),
+            "custom-TOTAL_FORMS": "1",
+            "custom-INITIAL_FORMS": "0",
+            "custom-0-name": "Payroll",
+        }
+        for i in range(ATTEMPTS)
+    )
+    lock = threading.Lock()
+
+    def send(client: Client):
+        with lock:
+            form = next(forms)
+        return client.post(reverse("decisions:assessment-create"), form)
+
+    responses = at_once(send, manager)
+
+    assert sorted(r.status_code for r in responses) == [HTTPStatus.OK, HTTPStatus.FOUND]
+    assert Assessment.objects.count() == 1

@@ -175,6 +175,7 @@ SECURE_SETTINGS = [
     "AXES_ENABLED",
     "SESSION_IDLE_TIMEOUT",
     "SESSION_COOKIE_AGE",
+    "ASSESSMENTS_PER_HOUR",
 ]
 
 
@@ -202,6 +203,7 @@ def test_production_defaults_are_secure_without_any_security_variable():
     assert values["AXES_FAILURE_LOG_MAX_ROWS"] == 10_000
     assert values["SESSION_IDLE_TIMEOUT"] == 4 * 3600
     assert values["SESSION_COOKIE_AGE"] == 14 * 24 * 3600
+    assert values["ASSESSMENTS_PER_HOUR"] == 20
 
 
 # ---- headers ------------------------------------------------------------------------------
