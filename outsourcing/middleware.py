@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,13 +41,24 @@ SIGNED_OUT_IDLE = _("You were signed out after a while without activity. Sign in
 SIGNED_OUT_AGE = _("Your sign-in has expired. Sign in again to go on.")
 
 
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def start_session_clock(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """``user_logged_in`` receiver (connected in decisions/apps.py): signing in starts both
+    clocks, in the session that the sign-in saves anyway."""
+    request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = _now()
+
+
 class SessionTimeoutMiddleware:
     """Sign out a session idle for ``SESSION_IDLE_TIMEOUT`` or older than ``SESSION_COOKIE_AGE``.
 
     Django alone has one lifetime, ``SESSION_COOKIE_AGE``, counted from the last
-    time the session was saved; here it is absolute (from the first request
-    after signing in) and an idle limit comes on top. Signing out flushes the
-    session on the server; the next page asks to sign in and says why.
+    time the session was saved; here it is absolute (from signing in) and an
+    idle limit comes on top. Signing out flushes the session on the server; the
+    next page asks to sign in and says why. A session signed in before these
+    clocks existed starts them at its next request.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -60,7 +71,7 @@ class SessionTimeoutMiddleware:
 
     def _check(self, request: HttpRequest) -> None:
         session = request.session
-        now = int(timezone.now().timestamp())
+        now = _now()
         signed_in_at = session.setdefault(SIGNED_IN_AT, now)
         last_seen = session.get(LAST_SEEN, now)
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
