@@ -2,16 +2,17 @@
 
 Excel, LibreOffice and Google Sheets run a cell that starts with ``=``, ``+``,
 ``-`` or ``@`` (OWASP "CSV injection"), and they fold the fullwidth and other
-compatibility forms (``\\uff1d1+2``, fullwidth equals) to the same characters. A cell is not always
-read as one cell either: where the list separator is ``;`` (German, French,
-Dutch locales) ``Payroll;=1+2`` opens as two cells, the second a live formula;
-pasting splits on tabs and some importers on line breaks. So every piece that
-could start a cell — the start of the value and whatever follows ``,`` ``;``
-tab, CR or LF, after any spaces — gets an apostrophe before a formula
-character, which spreadsheets read as "this is text". Every cell is quoted.
+compatibility forms (a fullwidth equals sign, U+FF1D) to the same characters.
+A cell is not always read as one cell either: where the list separator is
+``;`` (German, French, Dutch locales) ``Payroll;=1+2`` opens as two cells, the
+second a live formula; pasting splits on tabs and some importers on line
+breaks. So every piece that could start a cell — the start of the value and
+whatever follows ``,`` ``;`` tab, CR or LF, after any spaces — gets an
+apostrophe before a formula character, which spreadsheets read as "this is
+text". Every cell is quoted.
 
 The maintained ``defusedcsv`` package checks only the first character of a
-cell, which is the hole this module closes; it has no Django import.
+cell, which is the hole this module closes. No Django import.
 """
 
 from __future__ import annotations
