@@ -7,6 +7,13 @@ apply the catalogue rules that span rows (``decisions.catalogue_rules``) to
 what a page is about to save: a question keeps at least two options, an option
 of a scored criterion scores every scored model, a disagreement keeps two
 readings. They work through public hooks only (``clean()``, ``form.instance``).
+
+Operational data (organisations, members, assessments, functions, answers,
+users and groups) is for superusers only, whatever permissions a staff member
+holds: catalogue editors see the catalogue. Assessments, functions and answers
+keep a history; who answered, who decided, a function's assessment and an
+assessment's organisation, author and status are read-only here, and answers
+change only through the questionnaire (which recomputes the stored result).
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import nested_admin
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -631,6 +640,30 @@ class ProviderAdmin(CatalogueAdmin):
 # --- Organisations and people -----------------------------------------------------------------
 
 
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """For superusers only, whatever permissions a staff member was given (SECURITY.md).
+
+    These pages show every organisation's data, or (users, groups) let their
+    editor grant any permission, themselves included. Put it first among the
+    bases: it narrows what the next admin class in line allows.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -649,7 +682,7 @@ class UserMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SuperuserOnlyAdmin):
     list_display = ["name", "slug", "member_count", "assessment_count", "created_at"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
@@ -677,7 +710,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SuperuserOnlyAdmin):
     list_display = ["user", "organization", "joined_at"]
     list_filter = ["organization"]
     list_select_related = ["user", "organization"]
@@ -689,11 +722,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserOnlyAdmin, BaseUserAdmin):
     inlines = [*BaseUserAdmin.inlines, UserMembershipInline]
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyAdmin, BaseGroupAdmin):
+    pass
 
 
 # --- Assessments: made by managers in the questionnaire, inspected here -----------------------
@@ -737,8 +776,18 @@ class FunctionAssessmentInline(admin.TabularInline):
         return False
 
 
+class OperationalAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
+    """Made by managers in the questionnaire, inspected and lightly corrected here, with history.
+
+    Nothing is added here: a row made in the admin would have no author and no result.
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(OperationalAdmin):
     list_display = ["title", "organization", "owner", "status", "function_count", "updated_at"]
     list_filter = ["status", "organization"]
     list_select_related = ["organization", "owner"]
@@ -746,8 +795,9 @@ class AssessmentAdmin(admin.ModelAdmin):
     ordering = ["-updated_at", "-pk"]
     date_hierarchy = "updated_at"
     fields = ["organization", "title", "owner", "status", "created_at", "updated_at"]
-    readonly_fields = ["created_at", "updated_at"]
-    autocomplete_fields = ["organization", "owner"]
+    # Moved to another organisation, its functions and answers would open for that
+    # organisation's members; the author and the status are facts, not settings.
+    readonly_fields = ["organization", "owner", "status", "created_at", "updated_at"]
     inlines = [FunctionAssessmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
@@ -777,7 +827,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(FunctionAssessment)
-class FunctionAssessmentAdmin(admin.ModelAdmin):
+class FunctionAssessmentAdmin(OperationalAdmin):
     list_display = [
         "name",
         "assessment",
@@ -797,7 +847,7 @@ class FunctionAssessmentAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "assessment__title", "assessment__organization__name"]
     ordering = ["assessment", "order", "pk"]
-    autocomplete_fields = ["assessment", "activity"]
+    autocomplete_fields = ["activity"]
     fieldsets = [
         (None, {"fields": ["assessment", "name", "activity", "order"]}),
         (_("Stored recommendation and decision (read-only)"), {"fields": RESULT_FIELDS}),
@@ -806,7 +856,14 @@ class FunctionAssessmentAdmin(admin.ModelAdmin):
             {"classes": ["collapse"], "fields": ["result_json", "snapshot_json", "previous_json"]},
         ),
     ]
-    readonly_fields = [*RESULT_FIELDS, "result_json", "snapshot_json", "previous_json"]
+    # Moved to another assessment, a function would open for that organisation's members.
+    readonly_fields = [
+        "assessment",
+        *RESULT_FIELDS,
+        "result_json",
+        "snapshot_json",
+        "previous_json",
+    ]
     inlines = [AnswerInline]
 
     @admin.display(description=_("organisation"), ordering="assessment__organization__name")
@@ -826,22 +883,10 @@ class FunctionAssessmentAdmin(admin.ModelAdmin):
         return _pretty_json(obj.previous)
 
 
-class AnswerAdminForm(forms.ModelForm):
-    class Meta:
-        model = Answer
-        fields = ["function", "question", "option", "note", "answered_by"]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        question, option = self.cleaned_data.get("question"), self.cleaned_data.get("option")
-        if question and option and option.question_id != question.pk:
-            self.add_error("option", OPTION_NOT_OF_QUESTION)
-        return self.cleaned_data
-
-
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    form = AnswerAdminForm
+class AnswerAdmin(OperationalAdmin):
+    """View only: an answer changes in the questionnaire, which recomputes the stored result."""
+
     list_display = ["function", "question", "option", "answered_by", "updated_at"]
     list_filter = ["question__criterion"]
     list_select_related = ["function", "question", "option", "answered_by"]
@@ -853,5 +898,17 @@ class AnswerAdmin(admin.ModelAdmin):
         "note",
     ]
     ordering = ["-updated_at"]
-    autocomplete_fields = ["function", "question", "option", "answered_by"]
-    readonly_fields = ["updated_at"]
+    fields = readonly_fields = (
+        "function",
+        "question",
+        "option",
+        "note",
+        "answered_by",
+        "updated_at",
+    )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -31,3 +31,9 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_install_catalogue_triggers, sender=self)
+        from django.contrib.auth.signals import user_logged_in
+
+        from outsourcing.middleware import start_session_clock
+
+        # The idle and absolute session limits count from the sign-in.
+        user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")

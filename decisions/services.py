@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -42,6 +44,10 @@ NOTE_TOO_LONG = _("Keep the note to %(max)d characters.")
 QUESTIONNAIRE_CHANGED = _(
     "The questionnaire was changed by an administrator while you answered: "
     "reload the page and answer again."
+)
+TOO_MANY_ASSESSMENTS = _(
+    "You have created %(max)d assessments in the last hour: wait a while before creating "
+    "another, or add functions to one you have."
 )
 MAX_FUNCTIONS = 200
 
@@ -79,6 +85,7 @@ def assessment_create(
         )
     try:
         with transaction.atomic():
+            _check_hourly_cap(user)
             assessment = Assessment(
                 organization=organization, title=title, owner=user, request_token=request_token
             )
@@ -103,6 +110,22 @@ def assessment_create(
             raise ValidationError(STALE_FORM, code="stale_form") from None
         return existing
     return assessment
+
+
+def _check_hourly_cap(user: User) -> None:
+    """At most ``ASSESSMENTS_PER_HOUR`` new assessments per member in the last hour.
+
+    The member's row is locked first, so parallel submits are counted one after the other.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    cap = settings.ASSESSMENTS_PER_HOUR
+    recent = Assessment.objects.filter(
+        owner=user, created_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    if recent.count() >= cap:
+        raise ValidationError(
+            TOO_MANY_ASSESSMENTS, code="too_many_assessments", params={"max": cap}
+        )
 
 
 def answer_save(

@@ -1,12 +1,13 @@
 """Settings for Sourcing Advisor, read from the environment.
 
 Every variable is documented in README.md ("Configuration"). Development
-defaults apply only when DEBUG is on; in production a missing SECRET_KEY
+defaults apply only when DEBUG is on; in production a missing, blank or public SECRET_KEY
 refuses to start.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +58,7 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -65,6 +66,13 @@ if not SECRET_KEY:
             "(or DEBUG=true for local development only)."
         )
     SECRET_KEY = DEV_SECRET_KEY
+# The development key is in this file, and Django's startproject keys carry this prefix:
+# anyone could sign sessions and reset tokens with them.
+if not DEBUG and SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a public development key. Generate a secret one, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -88,6 +96,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The header middleware comes first, so that every response gets its headers:
+    # the 400 for a bad Host header and the HTTPS redirect included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "outsourcing.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,8 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "outsourcing.middleware.SessionTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -132,9 +144,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: keep persistent connections off (threads of runserver) and wait for locks.
+    # SQLite has one write lock for the whole file. A transaction that starts by
+    # reading and then writes cannot wait for it (SQLite answers "database is
+    # locked" at once to avoid a deadlock), so transactions start IMMEDIATE: they
+    # take the write lock at BEGIN, waiting up to the busy timeout for it, and
+    # several workers queue their writes the way PostgreSQL's row locks make them.
+    # Persistent connections stay off (threads of runserver).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,6 +205,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_AGE_HOURS
+# after signing in however active (outsourcing.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 4 * 60) * 60  # seconds
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_HOURS", 14 * 24) * 3600  # seconds
+if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_MINUTES must be at least 1 and no longer than SESSION_MAX_AGE_HOURS."
+    )
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -211,15 +238,30 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Login throttling (django-axes): lock an account/IP pair after repeated failures.
+# Login throttling (django-axes, outsourcing/signin.py): lock an account from an
+# address after repeated failures, and an address that fails on many accounts.
+AXES_HANDLER = "outsourcing.signin.ThrottlingHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+if not 0 < AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT must be at least 1 and AXES_ADDRESS_FAILURE_LIMIT at least as "
+        f"large, got {AXES_FAILURE_LIMIT} and {AXES_ADDRESS_FAILURE_LIMIT}."
+    )
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Keep every failed sign-in (AccessFailureLog) as an audit trail: the per-account
-# counters (AccessAttempt) are cleared by a successful sign-in.
+# Attempts refused by a lock are not stored: an anonymous attacker cannot grow the
+# tables by hammering, and a lock lasts the cool-off from the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Keep failed sign-ins (AccessFailureLog) as an audit trail, bounded in age and
+# rows: the per-account counters (AccessAttempt) are cleared by a successful sign-in.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_FAILURE_LOG_DAYS = env_int("AXES_FAILURE_LOG_DAYS", 90)
+AXES_FAILURE_LOG_MAX_ROWS = env_int("AXES_FAILURE_LOG_MAX_ROWS", 10_000)
+if AXES_FAILURE_LOG_DAYS < 1 or AXES_FAILURE_LOG_MAX_ROWS < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LOG_DAYS and AXES_FAILURE_LOG_MAX_ROWS must be >= 1.")
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Behind reverse proxies REMOTE_ADDR is the nearest proxy's address, shared by
 # every visitor: a lock would shut an account out for everyone. With N trusted
@@ -227,17 +269,32 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 
+def ip_address_or_none(value: str | None) -> str | None:
+    """The address in its one canonical spelling, or None when ``value`` is no IP address."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip_address(request: HttpRequest) -> str | None:
-    """The client's address for django-axes (see TRUSTED_PROXY_COUNT)."""
+    """The client's address for django-axes (see TRUSTED_PROXY_COUNT).
+
+    The forwarded entry is used only when it is a valid IP address: anything else
+    ("not-an-ip", markup, 300 characters) counts as the peer's address, so a forged
+    header can neither break the sign-in nor pick whose address gets locked.
+    """
     from django.conf import settings
 
-    remote = request.META.get("REMOTE_ADDR")
+    remote = ip_address_or_none(request.META.get("REMOTE_ADDR"))
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
     header = request.META.get("HTTP_X_FORWARDED_FOR", "")
     forwarded = [part.strip() for part in header.split(",") if part.strip()]
-    return forwarded[-count] if len(forwarded) >= count else remote
+    if len(forwarded) < count:
+        return remote
+    return ip_address_or_none(forwarded[-count]) or remote
 
 
 AXES_CLIENT_IP_CALLABLE = client_ip_address
@@ -255,6 +312,11 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# A member creates at most this many assessments an hour (decisions.services).
+ASSESSMENTS_PER_HOUR = env_int("ASSESSMENTS_PER_HOUR", 20)
+if ASSESSMENTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("ASSESSMENTS_PER_HOUR must be at least 1.")
 
 # Report generation: the URL fetcher serves only these folders from disk.
 REPORT_ASSET_DIRS = [BASE_DIR / "static"]

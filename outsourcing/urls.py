@@ -1,4 +1,4 @@
-"""Root URLs: the app, sign-in, and Django admin."""
+"""Root URLs: the app, sign-in, Django admin, and the error views (outsourcing/errors.py)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -11,3 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]
+
+handler400 = "outsourcing.errors.bad_request"
+handler403 = "outsourcing.errors.permission_denied"
+handler404 = "outsourcing.errors.page_not_found"
+handler500 = "outsourcing.errors.server_error"

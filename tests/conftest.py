@@ -24,6 +24,22 @@ hypothesis_settings.load_profile("default")
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file rather than Django's shared in-memory database.
+
+    Threads (tests/test_concurrency.py, live_server) then each open their own
+    connection to one database and meet SQLite's real file locking, as gunicorn
+    workers do. Each pytest-xdist worker has its own temporary folder.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        test["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_catalogue", verbosity=0)

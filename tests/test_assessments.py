@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -179,3 +181,75 @@ def test_user_without_organisation_cannot_create(client):
     client.force_login(factories.UserFactory())
     response = client.get(CREATE_URL)
     assert response.url == DASHBOARD_URL
+
+
+# ---- a member creates at most ASSESSMENTS_PER_HOUR assessments an hour -----------------------
+
+
+def create(client, organization, title):
+    return client.post(
+        CREATE_URL, create_payload(organization, title=title, **{"custom-0-name": "Payroll"})
+    )
+
+
+def test_a_member_creates_at_most_the_hourly_cap(manager_client, manager, organization, settings):
+    settings.ASSESSMENTS_PER_HOUR = 3
+    for i in range(3):
+        assert create(manager_client, organization, f"Run {i}").status_code == HTTPStatus.FOUND
+
+    response = create(manager_client, organization, "One too many")
+
+    assert response.status_code == HTTPStatus.OK
+    text = response.content.decode()
+    assert "You have created 3 assessments in the last hour" in text
+    assert not Assessment.objects.filter(title="One too many").exists()
+    assert Assessment.objects.filter(owner=manager).count() == 3
+
+
+def test_the_cap_counts_the_last_hour_and_one_member(manager, organization, settings):
+    from django.utils import timezone
+
+    from decisions import services
+
+    settings.ASSESSMENTS_PER_HOUR = 2
+    earlier = factories.AssessmentFactory.create_batch(2, organization=organization, owner=manager)
+    Assessment.objects.filter(pk__in=[a.pk for a in earlier]).update(
+        created_at=timezone.now() - timedelta(minutes=61)
+    )
+    colleague = factories.UserFactory(username="colleague")
+    factories.MembershipFactory(organization=organization, user=colleague)
+    factories.AssessmentFactory.create_batch(2, organization=organization, owner=colleague)
+
+    created = [
+        services.assessment_create(
+            user=manager,
+            organization=organization,
+            title=f"Now {i}",
+            custom_functions=[("Payroll", None)],
+        )
+        for i in range(2)
+    ]
+
+    assert len(created) == 2
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_create(
+            user=manager,
+            organization=organization,
+            title="Third",
+            custom_functions=[("Payroll", None)],
+        )
+    assert refused.value.code == "too_many_assessments"
+
+
+def test_a_double_click_on_the_last_allowed_assessment_is_not_refused(
+    manager_client, organization, settings
+):
+    settings.ASSESSMENTS_PER_HOUR = 1
+    data = create_payload(organization, **{"custom-0-name": "Payroll"})
+
+    first = manager_client.post(CREATE_URL, data)
+    second = manager_client.post(CREATE_URL, data)
+
+    assert first.status_code == second.status_code == HTTPStatus.FOUND
+    assert first.url == second.url
+    assert Assessment.objects.count() == 1

@@ -1,4 +1,4 @@
-"""Two requests at the same moment, on a real PostgreSQL server.
+"""Two requests at the same moment, on PostgreSQL and on SQLite.
 
 Each request runs in its own thread with its own database connection, and a
 barrier releases them together: the way a double-clicked submit or two open
@@ -6,8 +6,12 @@ tabs reach the server. Whatever the interleaving, the database ends with
 exactly one answer, one recommendation, one assessment — and neither request
 gets an error page.
 
-SQLite serialises all writers behind one database lock, so these races cannot
-happen there: the tests are skipped on it (CI runs them on PostgreSQL).
+PostgreSQL serialises the writers with row locks (``select_for_update``).
+SQLite has one lock for the whole file: its transactions start IMMEDIATE (they
+take the write lock at BEGIN and wait up to the busy timeout for it), so a
+second writer queues instead of failing with "database is locked". On SQLite
+the test database is a file (tests/conftest.py), so the threads really are
+separate connections to one database.
 """
 
 from __future__ import annotations
@@ -20,26 +24,15 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from decisions import questionnaire, services
-from decisions.models import Activity, Answer, Assessment, FunctionAssessment
+from decisions.models import Activity, Answer, Assessment, FunctionAssessment, SourcingModel
 from tests.conftest import answer_all
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not ON_POSTGRES,
-        reason="needs PostgreSQL (row locks and concurrent writers): "
-        "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db>",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ATTEMPTS = 2  # requests released together
 
@@ -173,3 +166,55 @@ def test_recompute_clicked_twice_keeps_one_consistent_result(catalogue, function
     function.refresh_from_db()
     assert function.result == stored
     assert function.previous is None
+
+
+def test_a_recompute_beside_a_decision_keeps_both(catalogue, function, manager):
+    answer_all(function, manager)
+    stored = FunctionAssessment.objects.get(pk=function.pk).result
+    other = SourcingModel.objects.exclude(pk=function.recommended_model_id).first()
+    recompute = reverse("decisions:function-recompute", args=[function.pk])
+    decide = reverse("decisions:function-result", args=[function.pk])
+    requests = iter([None, {"final_model": other.pk, "reason": "Board decision"}])
+    lock = threading.Lock()
+
+    def send(client: Client):
+        with lock:
+            payload = next(requests)
+        return client.post(decide, payload) if payload else client.post(recompute)
+
+    responses = at_once(send, manager)
+
+    assert [r.status_code for r in responses] == [HTTPStatus.FOUND] * ATTEMPTS
+    function.refresh_from_db()
+    assert function.result == stored
+    assert function.final_model_id == other.pk
+    assert function.final_reason == "Board decision"
+    assert function.decided_by_id == manager.pk
+
+
+def test_parallel_new_assessments_do_not_pass_the_hourly_cap(
+    catalogue, manager, organization, settings
+):
+    settings.ASSESSMENTS_PER_HOUR = 1
+    forms = iter(
+        {
+            "organization": organization.pk,
+            "title": f"Parallel {i}",
+            "request_token": str(uuid.uuid4()),
+            "custom-TOTAL_FORMS": "1",
+            "custom-INITIAL_FORMS": "0",
+            "custom-0-name": "Payroll",
+        }
+        for i in range(ATTEMPTS)
+    )
+    lock = threading.Lock()
+
+    def send(client: Client):
+        with lock:
+            form = next(forms)
+        return client.post(reverse("decisions:assessment-create"), form)
+
+    responses = at_once(send, manager)
+
+    assert sorted(r.status_code for r in responses) == [HTTPStatus.OK, HTTPStatus.FOUND]
+    assert Assessment.objects.count() == 1

@@ -25,7 +25,7 @@ from decisions.demo_profiles import ARCHETYPES, MIXED
 from decisions.models import Activity, Criterion, FunctionAssessment, SourcingModel
 from decisions.reports.fetcher import AssetFetcher, AssetRefusedError
 from decisions.reports.pdf import PDFReport, ReportAssetError
-from decisions.reports.tabular import neutralise
+from decisions.reports.safe_csv import neutralise
 from tests import factories
 from tests.conftest import answer_archetype
 

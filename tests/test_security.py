@@ -13,6 +13,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -26,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Answer, Criterion
-from outsourcing.settings import client_ip_address
+from outsourcing.middleware import LAST_SEEN, SIGNED_IN_AT
+from outsourcing.settings import DEV_SECRET_KEY, client_ip_address
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +48,15 @@ CONFIG_VARS = {
     "BEHIND_TLS_PROXY",
     "TRUSTED_PROXY_COUNT",
     "AXES_FAILURE_LIMIT",
+    "AXES_ADDRESS_FAILURE_LIMIT",
     "AXES_COOLOFF_MINUTES",
+    "AXES_FAILURE_LOG_DAYS",
+    "AXES_FAILURE_LOG_MAX_ROWS",
     "AXES_ENABLED",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_AGE_HOURS",
+    "SQLITE_BUSY_TIMEOUT_SECONDS",
+    "ASSESSMENTS_PER_HOUR",
     "DJANGO_SETTINGS_MODULE",
 }
 
@@ -112,6 +121,34 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"], ids=["empty", "spaces", "whitespace"])
+def test_production_refuses_to_start_with_a_blank_secret_key(blank):
+    result = run(["manage.py", "check"], production_env(SECRET_KEY=blank))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "public_key",
+    [DEV_SECRET_KEY, f"  {DEV_SECRET_KEY}  ", "django-insecure-" + "x" * 50],
+    ids=["development-key", "development-key-padded", "startproject-insecure-key"],
+)
+def test_production_refuses_to_start_with_a_public_secret_key(public_key):
+    result = run(["manage.py", "check"], production_env(SECRET_KEY=public_key))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is a public development key" in result.stderr
+
+
+def test_development_still_starts_with_the_development_key():
+    env = production_env(DEBUG="true", SECRET_KEY=None)
+
+    result = run(["manage.py", "check"], env)
+
+    assert result.returncode == 0, result.stderr
+
+
 PRINT_SETTINGS = """
 import json, django
 django.setup()
@@ -131,7 +168,14 @@ SECURE_SETTINGS = [
     "SECURE_REFERRER_POLICY",
     "X_FRAME_OPTIONS",
     "AXES_FAILURE_LIMIT",
+    "AXES_ADDRESS_FAILURE_LIMIT",
+    "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT",
+    "AXES_FAILURE_LOG_DAYS",
+    "AXES_FAILURE_LOG_MAX_ROWS",
     "AXES_ENABLED",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_COOKIE_AGE",
+    "ASSESSMENTS_PER_HOUR",
 ]
 
 
@@ -153,6 +197,13 @@ def test_production_defaults_are_secure_without_any_security_variable():
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["AXES_ENABLED"] is True
     assert values["AXES_FAILURE_LIMIT"] == 5
+    assert values["AXES_ADDRESS_FAILURE_LIMIT"] == 20
+    assert values["AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT"] is False
+    assert values["AXES_FAILURE_LOG_DAYS"] == 90
+    assert values["AXES_FAILURE_LOG_MAX_ROWS"] == 10_000
+    assert values["SESSION_IDLE_TIMEOUT"] == 4 * 3600
+    assert values["SESSION_COOKIE_AGE"] == 14 * 24 * 3600
+    assert values["ASSESSMENTS_PER_HOUR"] == 20
 
 
 # ---- headers ------------------------------------------------------------------------------
@@ -386,6 +437,53 @@ def test_signing_out_ends_the_session(client, manager):
     assert response["Location"].startswith(reverse("login"))
 
 
+def session_clock(client: Client, **ago: int) -> None:
+    """Move the session's sign-in and last-activity times ``ago`` seconds into the past."""
+    session = client.session
+    for key, seconds in ago.items():
+        session[key] = session[key] - seconds
+    session.save()
+
+
+def test_an_idle_session_ends(client, manager, settings):
+    assert 2 * 3600 <= settings.SESSION_IDLE_TIMEOUT <= 8 * 3600  # a few hours by default
+    client.post(reverse("login"), {"username": manager.username, "password": factories.PASSWORD})
+    assert client.get(reverse("decisions:dashboard")).status_code == HTTPStatus.OK
+    old_session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    session_clock(client, **{LAST_SEEN: settings.SESSION_IDLE_TIMEOUT + 1})
+    response = client.get(reverse("decisions:dashboard"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+    page = client.get(response["Location"]).content.decode()
+    assert "signed out after a while without activity" in page
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = old_session
+    assert thief.get(reverse("decisions:dashboard")).status_code == HTTPStatus.FOUND
+
+
+def test_an_active_session_stays_and_its_activity_is_recorded(client, manager, settings):
+    client.force_login(manager)
+    client.get(reverse("decisions:dashboard"))
+    session_clock(client, **{LAST_SEEN: settings.SESSION_IDLE_TIMEOUT - 60})
+
+    assert client.get(reverse("decisions:dashboard")).status_code == HTTPStatus.OK
+    # The request counted as activity: the idle clock starts again.
+    assert time.time() - client.session[LAST_SEEN] < 60
+
+
+def test_a_session_ends_at_its_absolute_age_however_active(client, manager, settings):
+    client.force_login(manager)
+    client.get(reverse("decisions:dashboard"))
+    session_clock(client, **{SIGNED_IN_AT: settings.SESSION_COOKIE_AGE + 1})
+
+    response = client.get(reverse("decisions:dashboard"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
 def test_posts_without_the_csrf_token_are_refused(manager, function):
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
@@ -499,6 +597,15 @@ def test_sign_in_attempts_are_logged_with_username_and_address(client, manager):
         (2, "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
         (2, "198.51.100.1", "10.0.0.2"),  # fewer entries than proxies: not trusted
         (1, "", "10.0.0.2"),
+        # Whatever the header holds, the answer is an address or the peer's.
+        (1, "not-an-ip", "10.0.0.2"),
+        (1, "<script>alert(1)</script>", "10.0.0.2"),
+        (1, "1" * 300, "10.0.0.2"),
+        (1, "198.51.100.1:8080", "10.0.0.2"),
+        (1, "198.51.100.1/24", "10.0.0.2"),
+        (1, "6.6.6.6, not-an-ip", "10.0.0.2"),
+        (1, "2001:DB8::0001", "2001:db8::1"),  # written one way, stored one way
+        (1, " 198.51.100.1 ", "198.51.100.1"),
     ],
 )
 def test_client_address_behind_trusted_proxies(settings, count, forwarded, expected):
@@ -506,6 +613,35 @@ def test_client_address_behind_trusted_proxies(settings, count, forwarded, expec
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip_address(request) == expected
+
+
+@pytest.mark.parametrize("remote", ["", "unix:/run/gunicorn.sock", "not-an-ip"])
+def test_a_peer_address_that_is_no_address_is_none(settings, remote):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+
+    assert client_ip_address(request) is None
+
+
+@pytest.mark.parametrize(
+    "forwarded", ["not-an-ip", "<b>x</b>", "1" * 300, "203.0.113.7, 999.1.1.1"]
+)
+def test_a_forged_forwarded_address_is_no_error_and_counts_as_the_peer(
+    client, settings, manager, forwarded
+):
+    """On PostgreSQL "not-an-ip" in the address column was a 500 at sign-in."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    response = client.post(
+        reverse("login"),
+        {"username": manager.username, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
+    assert AccessFailureLog.objects.get().ip_address == "10.0.0.2"
 
 
 def test_behind_a_proxy_the_lock_follows_the_forwarded_client(client, settings, manager):

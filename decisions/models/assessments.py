@@ -8,6 +8,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from decisions import records
 from decisions.models.catalogue import Activity, AnswerOption, Question, SourcingModel
@@ -82,6 +83,8 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Set by the "new assessment" form: a double-clicked submit creates one assessment.
     request_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["request_token"])
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -159,6 +162,10 @@ class FunctionAssessment(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
+    # The stored result and its snapshot stay out: they are large, and criteria_version
+    # (kept) names the snapshot a result was computed with.
+    history = HistoricalRecords(excluded_fields=["result", "snapshot", "previous"])
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("function assessment")
@@ -217,6 +224,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("answer")

@@ -1,13 +1,12 @@
 """CSV and JSON exports: one row (object) per business function.
 
 Both read the stored result of each function, never the live catalogue, so an
-export says what the report says. CSV cells that a spreadsheet would evaluate
-as a formula are neutralised with a leading apostrophe.
+export says what the report says. The CSV is written by ``safe_csv``: every
+cell quoted, no piece of a cell that a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -17,19 +16,10 @@ from django.utils import timezone
 
 from decisions.models import Assessment, FunctionAssessment
 from decisions.presentation import AssessmentView, FunctionView
+from decisions.reports import safe_csv
 from decisions.reports.common import export_filename
 
-# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula
-# (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_FIELDS = ("option_code", "option_label", "note")
-
-
-def neutralise(value: str) -> str:
-    """Prefix a cell that would start a formula with an apostrophe, so it stays text."""
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def function_record(view: FunctionView) -> dict[str, Any]:
@@ -102,7 +92,7 @@ def _cell(value: Any) -> str | float | int:
         return round(value, 4)
     if isinstance(value, int):
         return value
-    return neutralise(str(value))
+    return str(value)
 
 
 class CSVExport:
@@ -141,7 +131,7 @@ class CSVExport:
             *(f"{c}.{field}" for c in criteria for field in ANSWER_FIELDS),
         ]
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = safe_csv.writer(buffer)
         writer.writerow(header)
         for record in records:
             answers = record["answers"]
