@@ -58,7 +58,6 @@ from decisions.models import (
     Source,
     SourcingModel,
 )
-from decisions.services import OPTION_NOT_OF_QUESTION
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3, "cols": 60})
 

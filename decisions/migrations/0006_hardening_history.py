@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0001_initial'),
+        ('decisions', '0005_catalogue_delivery_refs_cleanup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
