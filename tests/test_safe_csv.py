@@ -16,7 +16,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from decisions import selectors, services
+from decisions import questionnaire, services
 from decisions.reports.safe_csv import FORMULA_STARTS, neutralise, writer
 from tests import factories
 from tests.conftest import answer_all
@@ -107,11 +107,11 @@ def test_the_csv_export_has_no_piece_that_starts_a_formula(manager_client, manag
     function = factories.FunctionAssessmentFactory(assessment=assessment, name="Payroll;=1+2")
     factories.FunctionAssessmentFactory(assessment=assessment, name="\uff1d1+2")
     answer_all(function, manager)
-    question = selectors.questionnaire_questions()[0]
+    question = questionnaire.current().questions[0]
     services.answer_save(
         function=function,
         question=question,
-        option=question.options.all()[0],
+        option_id=question.options[0].id,
         note='fine\n=HYPERLINK("http://evil.example")',
         user=manager,
     )
@@ -127,7 +127,7 @@ def test_the_csv_export_has_no_piece_that_starts_a_formula(manager_client, manag
 
     assert response.status_code == HTTPStatus.OK
     text = response.content.decode("utf-8-sig")
-    assert text.startswith('"id","function",')  # every cell quoted
+    assert text.startswith('"number","id","function",')  # every cell quoted
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["function"] for row in rows] == ["Payroll;'=1+2", "'\uff1d1+2"]
     assert rows[0]["final_reason"] == "x,'@SUM(1)"
