@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from decisions.formatting import decimal_points, plain_number, points
+from decisions.vocabulary import BPO, IN_HOUSE, KPO, LPO
 
 FONT = "DejaVu Sans, sans-serif"
 INK = "#1c2430"
@@ -27,17 +28,17 @@ TRACK = "#eef0f3"
 FALLBACK_COLOUR = "#5b6573"
 
 MODEL_COLOURS: dict[str, str] = {
-    "bpo": "#1f5fa8",
-    "kpo": "#12806e",
-    "lpo": "#6b3fa0",
-    "in-house": "#b26b00",
+    BPO: "#1f5fa8",
+    KPO: "#12806e",
+    LPO: "#6b3fa0",
+    IN_HOUSE: "#b26b00",
 }
 # Hatch pattern per model (drawn by templates/charts/patterns.svg).
 MODEL_PATTERNS: dict[str, str] = {
-    "bpo": "diagonal",
-    "kpo": "dots",
-    "lpo": "cross",
-    "in-house": "horizontal",
+    BPO: "diagonal",
+    KPO: "dots",
+    LPO: "cross",
+    IN_HOUSE: "horizontal",
 }
 # Average glyph width of DejaVu Sans as a fraction of the font size (for layout only).
 GLYPH = 0.6

@@ -65,6 +65,8 @@ from decimal import (
 from enum import StrEnum
 from typing import Any, Final
 
+from decisions.vocabulary import IN_HOUSE
+
 __all__ = [
     "MAX_AMOUNT",
     "MAX_DISCOUNT_RATE",
@@ -573,7 +575,7 @@ def estimate(baseline: Baseline, pricing: Pricing, terms: Terms) -> Estimate:
     )
 
 
-def in_house_estimate(baseline: Baseline, terms: Terms, *, model: str = "in-house") -> Estimate:
+def in_house_estimate(baseline: Baseline, terms: Terms, *, model: str = IN_HOUSE) -> Estimate:
     """Keeping the work in-house: run cost ``B``, and no saving, transition or net value."""
     b = baseline.annual
     same = _scenario(b, _ZERO, _ZERO, b, _annuity(terms))
@@ -598,7 +600,7 @@ def business_case(
     pricings: Sequence[Pricing],
     terms: Terms,
     *,
-    in_house: str = "in-house",
+    in_house: str = IN_HOUSE,
 ) -> tuple[Estimate, ...]:
     """Keeping it in-house first, then one :class:`Estimate` per pricing, in order.
 
