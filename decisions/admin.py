@@ -23,27 +23,33 @@ from typing import Any
 
 import nested_admin
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions import catalogue_rules
+from decisions import catalogue_history, catalogue_rules, questionnaire, score_grid, selectors
+from decisions.formatting import plain_number
 from decisions.models import (
     Activity,
     Answer,
     AnswerOption,
     Assessment,
     Benefit,
+    BusinessCase,
     Criterion,
     DeliveryOption,
     Disagreement,
@@ -52,18 +58,19 @@ from decisions.models import (
     Membership,
     OptionScore,
     Organization,
+    PriceOverride,
+    PricingAssumption,
     Provider,
     Question,
     Reading,
+    RiskMitigation,
+    RiskRating,
+    RiskType,
     Source,
     SourcingModel,
 )
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3, "cols": 60})
-
-admin.site.site_header = _("Sourcing Advisor administration")
-admin.site.site_title = _("Sourcing Advisor admin")
-admin.site.index_title = _("Catalogue and organisations")
 
 
 # --- Nested formsets: the catalogue rules that span rows (decisions.catalogue_rules) ----------
@@ -96,22 +103,6 @@ def _ancestor_forms(formset: forms.BaseFormSet) -> list[forms.ModelForm]:
         ancestors.append(form)
         form = getattr(getattr(form, "parent_formset", None), "parent_form", None)
     return ancestors
-
-
-def _root_instance(formset: forms.BaseFormSet) -> models.Model:
-    """The object of the admin page the nested formset belongs to."""
-    while getattr(formset, "parent_form", None) is not None:
-        formset = formset.parent_form.parent_formset  # type: ignore[attr-defined]
-    return formset.instance  # type: ignore[attr-defined]
-
-
-def _criterion_of(instance: models.Model | None) -> Criterion | None:
-    """The criterion a page's object belongs to (None while it has none)."""
-    if isinstance(instance, AnswerOption):
-        instance = instance.question if instance.question_id else None
-    if isinstance(instance, Question):
-        instance = instance.criterion if instance.criterion_id else None
-    return instance if isinstance(instance, Criterion) else None
 
 
 def _kept_forms(formset: forms.BaseFormSet) -> list[forms.ModelForm]:
@@ -157,33 +148,13 @@ class CatalogueFormSet(nested_admin.NestedInlineFormSet):
 
 
 class AnswerOptionFormSet(CatalogueFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if isinstance(form, score_grid.OptionScoresForm) and form.in_table:
+            form.label_cells()  # the delete box too, added here after the form was made
+
     def check_rules(self) -> None:
         error = catalogue_rules.too_few_options(len(_kept_forms(self)))
-        if error is not None:
-            raise error
-
-
-class OptionScoreFormSet(CatalogueFormSet):
-    """Blank rows come pre-filled with the scored models the option has no score for yet,
-    so staff only type the numbers."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.scored_models = _scored_models()
-        scored = {model.pk for model in self.scored_models}
-        if self.instance.pk is not None:
-            scored -= set(self.get_queryset().values_list("model_id", flat=True))
-        self.initial_extra = [{"model": pk} for pk in scored]
-
-    def check_rules(self) -> None:
-        criterion = _criterion_of(_root_instance(self))
-        if criterion is None:
-            return
-        error = catalogue_rules.missing_scores(
-            scored_criterion=criterion.kind == Criterion.Kind.SCORED,
-            scored_models={model.pk: str(model) for model in self.scored_models},
-            scored_ids={form.instance.model_id for form in _kept_forms(self)},
-        )
         if error is not None:
             raise error
 
@@ -194,10 +165,6 @@ class ReadingFormSet(forms.BaseInlineFormSet):
         error = catalogue_rules.too_few_readings(len(_kept_forms(self)))
         if error is not None:
             raise error
-
-
-def _scored_models() -> list[SourcingModel]:
-    return list(SourcingModel.objects.filter(is_scored=True).order_by("order", "slug"))
 
 
 # --- Shared admin behaviour -------------------------------------------------------------------
@@ -225,21 +192,154 @@ class SlugLockedAdminMixin:
         return dict(self.add_prepopulated_fields) if obj is None else {}
 
 
-class CatalogueAdmin(SimpleHistoryAdmin):
-    """A catalogue page: history of every change, sources picked side by side."""
+REASON_FIELD = "change_reason"
+# simple_history keeps the reason in a 100-character column.
+REASON_MAX_LENGTH = 100
 
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
+
+class CatalogueForm(forms.ModelForm):
+    """A catalogue row's form, asking why it changes (kept in the history beside who and when)."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text=_(
+            "Shown in the history beside your name, e.g. “Payroll runs monthly: "
+            "reworded the routine answer”."
+        ),
+    )
+
+
+def labelled_cells_form(form: type[forms.ModelForm], row: Any) -> type[forms.ModelForm]:
+    """``form`` with each visible input named by its column and ``row(instance)``: a table
+    row's inputs have no ``<label>`` of their own (changelist rows edited in place)."""
+
+    class LabelledCellsForm(form):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                if not field.widget.is_hidden:
+                    field.widget.attrs["aria-label"] = score_grid.cell_label(
+                        field.label, row(self.instance)
+                    )
+
+    return LabelledCellsForm
+
+
+class CatalogueAdminMixin:
+    """What every catalogue page shares; reuse it for a new catalogue model's admin.
+
+    - The change form asks for a reason (below the inlines, beside the save buttons:
+      ``templates/admin/decisions/change_form.html``); the history keeps it with
+      every row the page saves, inline rows and the scores of the grid included.
+    - Many-to-many fields are lists of checkboxes: each box has its label, which
+      the admin's two-box filter widget does not give to screen readers.
+    - Rows edited in the changelist name their inputs by column and row.
+    """
+
+    form = CatalogueForm
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})},
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     save_on_top = True
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A declared form field is in the form whatever the fieldsets say; the template
+        # shows it after the inlines, so the fieldsets leave it out.
+        fields = super().get_fields(request, obj)  # type: ignore[misc]
+        return [name for name in fields if name != REASON_FIELD]
 
-class NestedCatalogueAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj._change_reason = form.cleaned_data.get(REASON_FIELD) or None
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        reason = form.cleaned_data.get(REASON_FIELD) or None
+        for row in formset.forms:
+            row.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+
+    def changelist_row_label(self, obj: Any) -> str:
+        """How a changelist row is named to screen readers (its text by default)."""
+        return str(obj)
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
+        form = super().get_changelist_form(request, **kwargs)  # type: ignore[misc]
+        return labelled_cells_form(form, self.changelist_row_label)
+
+
+class CatalogueAdmin(CatalogueAdminMixin, SimpleHistoryAdmin):
+    """A catalogue page with the history of every change (see ``CatalogueAdminMixin``)."""
+
+
+class NestedCatalogueAdmin(CatalogueAdminMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
     """History view and nested inlines together (both extend ``ModelAdmin`` cooperatively)."""
-
-    formfield_overrides = CatalogueAdmin.formfield_overrides
-    save_on_top = True
 
     class Media:
         css = {"all": ["decisions/admin.css"]}
+
+
+def stale_warning(count: int) -> str:
+    """Before saving: what a change would do to the stored results computed now."""
+    return ngettext(
+        "%(count)s stored result was computed with the criteria as they stand. Saving a "
+        "change to a weight, a score or the wording of a criterion, question or answer marks "
+        "it as computed under older criteria; its manager is offered a recompute.",
+        "%(count)s stored results were computed with the criteria as they stand. Saving a "
+        "change to a weight, a score or the wording of a criterion, question or answer marks "
+        "them as computed under older criteria; their managers are offered a recompute.",
+        count,
+    ) % {"count": count}
+
+
+def marked_stale(count: int) -> str:
+    """After saving: how many stored results the change marked."""
+    return ngettext(
+        "%(count)s stored result is now marked as computed under older criteria.",
+        "%(count)s stored results are now marked as computed under older criteria.",
+        count,
+    ) % {"count": count}
+
+
+class StaleResultsWarningMixin:
+    """Pages whose saves change what results are computed from (weights, scores, wording):
+    before saving, they say how many stored results a change will mark as computed under
+    older criteria; after saving, how many it did."""
+
+    def _with_stale_warning(self, request: HttpRequest, view: Any, extra_context: Any) -> Any:
+        version = questionnaire.current().version
+        count = selectors.results_computed_under(version)
+        warning = stale_warning(count) if count else ""
+        response = view({**(extra_context or {}), "stale_warning": warning})
+        if request.method == "POST" and count and questionnaire.current().version != version:
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                marked_stale(count),
+                messages.WARNING,
+            )
+        return response
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        parent = super().changeform_view  # type: ignore[misc]
+        return self._with_stale_warning(
+            request, lambda context: parent(request, object_id, form_url, context), extra_context
+        )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        parent = super().changelist_view  # type: ignore[misc]
+        return self._with_stale_warning(
+            request, lambda context: parent(request, context), extra_context
+        )
 
 
 # --- Catalogue --------------------------------------------------------------------------------
@@ -270,7 +370,6 @@ class SourcingModelAdmin(SlugLockedAdminMixin, CatalogueAdmin):
     search_fields = ["slug", "abbreviation", "name", "definition"]
     ordering = ["order", "slug"]
     add_prepopulated_fields = {"slug": ["abbreviation"]}
-    filter_horizontal = ["sources"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SourcingModel]:
         return super().get_queryset(request).annotate(_activities=Count("typical_activities"))
@@ -287,7 +386,6 @@ class DeliveryOptionAdmin(SlugLockedAdminMixin, CatalogueAdmin):
     search_fields = ["slug", "name", "description"]
     ordering = ["kind", "order", "slug"]
     add_prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sources"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DeliveryOption]:
         return super().get_queryset(request).annotate(_providers=Count("providers"))
@@ -305,7 +403,6 @@ class ActivityAdmin(SlugLockedAdminMixin, CatalogueAdmin):
     search_fields = ["slug", "name", "description"]
     ordering = ["order", "name"]
     add_prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sources"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Activity]:
         return super().get_queryset(request).annotate(_providers=Count("providers"))
@@ -323,7 +420,6 @@ class IndustryAdmin(CatalogueAdmin):
     search_fields = ["slug", "name", "description"]
     ordering = ["typical_model__order", "order", "name"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sources"]
 
 
 @admin.register(Benefit)
@@ -333,7 +429,6 @@ class BenefitAdmin(CatalogueAdmin):
     search_fields = ["slug", "name", "description", "caveat"]
     ordering = ["order", "name"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sourcing_models", "sources"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Benefit]:
         return super().get_queryset(request).prefetch_related("sourcing_models")
@@ -347,7 +442,7 @@ class BenefitAdmin(CatalogueAdmin):
         return bool(obj.caveat)
 
 
-class ReadingInline(admin.TabularInline):
+class ReadingInline(admin.StackedInline):
     model = Reading
     formset = ReadingFormSet
     fields = ["source", "statement", "order"]
@@ -372,42 +467,100 @@ class DisagreementAdmin(CatalogueAdmin):
         return obj._readings
 
 
-class OptionScoreInline(nested_admin.NestedTabularInline):
-    model = OptionScore
-    formset = OptionScoreFormSet
-    fields = ["model", "score"]
-    is_sortable = False
+def _score_columns(request: HttpRequest) -> tuple[score_grid.ScoredModel, ...]:
+    """The score grid's columns, read once per request (a page builds many option forms)."""
+    columns = getattr(request, "_score_columns", None)
+    if columns is None:
+        columns = score_grid.scored_models()
+        request._score_columns = columns  # type: ignore[attr-defined]
+    return columns
 
-    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
-        """A blank row for each scored model the option has no score for (none if unscored)."""
-        scored = SourcingModel.objects.filter(is_scored=True)
-        if obj is not None and obj.pk is not None:
-            if obj.question.criterion.kind != Criterion.Kind.SCORED:
-                return 0
-            scored = scored.exclude(optionscore__option=obj)
-        return scored.count()
+
+class ScoreGridMixin:
+    """Answer options with one score per scored model, as one form (``decisions.score_grid``).
+
+    Staff who may change options see a score column per scored model (disabled
+    unless they may also add and change scores); staff who may only view them
+    see the scores as text. Options of a profile criterion have no scores, and
+    only they (or options of a criterion being added) name a delivery option.
+    """
+
+    in_table = False
+
+    def score_columns(self, request: HttpRequest, obj: Any) -> tuple[score_grid.ScoredModel, ...]:
+        criterion = score_grid.criterion_of(obj)
+        if criterion is not None and criterion.kind != Criterion.Kind.SCORED:
+            return ()
+        if not self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+            return ()
+        return _score_columns(request)
+
+    def option_fields(self, request: HttpRequest, obj: Any) -> list[str]:
+        criterion = score_grid.criterion_of(obj)
+        fields = ["label", "code"]
+        if criterion is None or criterion.kind != Criterion.Kind.SCORED:
+            fields.append("delivery_option")
+        if criterion is None or criterion.kind == Criterion.Kind.SCORED:
+            if self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+                fields += score_grid.score_field_names(self.score_columns(request, obj))
+            else:
+                fields.append("score_summary")
+        return [*fields, "explanation", "order"]
+
+    def option_form(
+        self, request: HttpRequest, obj: Any, base: type[forms.ModelForm]
+    ) -> type[forms.ModelForm]:
+        return score_grid.option_form(
+            self.score_columns(request, obj),
+            base=base,
+            scores_editable=request.user.has_perms(
+                ["decisions.add_optionscore", "decisions.change_optionscore"]
+            ),
+            in_table=self.in_table,
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "score_summary"]  # type: ignore[misc]
+
+    def options_with_scores(self, queryset: QuerySet[AnswerOption]) -> QuerySet[AnswerOption]:
+        """The scores (and their models) in one query for all the options shown."""
+        return queryset.prefetch_related(
+            Prefetch("scores", queryset=OptionScore.objects.select_related("model"))
+        )
+
+    @admin.display(description=_("scores"))
+    def score_summary(self, obj: AnswerOption) -> str:
+        return ", ".join(f"{score.model} {plain_number(score.score)}" for score in obj.scores.all())
+
+
+class AnswerOptionInline(ScoreGridMixin, nested_admin.NestedTabularInline):
+    """A question's options as a grid: a row per option, a column per field and scored model."""
+
+    model = AnswerOption
+    formset = AnswerOptionFormSet
+    template = "admin/decisions/option_grid.html"
+    is_sortable = False
+    in_table = True
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "label":  # a sentence: let it wrap in its cell
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "model" and formfield is not None:
-            # Three models in a short list: the add/change/view icons beside each row are noise.
+        if db_field.name == "delivery_option" and formfield is not None:
+            # A short list in every row: the add/change/view icons beside each are noise.
             formfield.widget = getattr(formfield.widget, "widget", formfield.widget)
         return formfield
 
-
-class AnswerOptionInline(nested_admin.NestedTabularInline):
-    model = AnswerOption
-    formset = AnswerOptionFormSet
-    inlines = [OptionScoreInline]
-    is_sortable = False
-    formfield_overrides = {models.TextField: {"widget": SHORT_TEXT}}
-
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        """Options of a profile question (or of one not yet saved) may name a delivery option."""
-        criterion = _criterion_of(obj)
-        if criterion is not None and criterion.kind == Criterion.Kind.SCORED:
-            return ["label", "code", "explanation", "order"]
-        return ["label", "code", "delivery_option", "explanation", "order"]
+        return self.option_fields(request, obj)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = self.option_form(request, obj, forms.ModelForm)
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AnswerOption]:
+        return self.options_with_scores(super().get_queryset(request))
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         if obj is None or obj.pk is None:
@@ -425,7 +578,7 @@ class QuestionInline(nested_admin.NestedStackedInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SlugLockedAdminMixin, NestedCatalogueAdmin):
+class CriterionAdmin(StaleResultsWarningMixin, SlugLockedAdminMixin, NestedCatalogueAdmin):
     list_display = [
         "name",
         "slug",
@@ -440,7 +593,6 @@ class CriterionAdmin(SlugLockedAdminMixin, NestedCatalogueAdmin):
     search_fields = ["slug", "name", "explanation", "bpo_side", "kpo_side"]
     ordering = ["order", "slug"]
     add_prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sources"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "weight", "order"]}),
         (
@@ -450,6 +602,27 @@ class CriterionAdmin(SlugLockedAdminMixin, NestedCatalogueAdmin):
         (_("Sources"), {"fields": ["sources"]}),
     ]
     inlines = [QuestionInline]
+    # Its questions', options' and scores' changes too, in words (decisions.catalogue_history).
+    object_history_list_template = "admin/decisions/criterion/history_list.html"
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        try:
+            criterion_id = int(unquote(object_id))
+        except ValueError:
+            raise Http404(_("No such criterion.")) from None
+        paginator = Paginator(
+            catalogue_history.criterion_history(criterion_id), self.history_list_per_page
+        )
+        page = paginator.get_page(request.GET.get(PAGE_VAR))
+        context = {
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "pagination_required": paginator.num_pages > 1,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, str(criterion_id), context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Criterion]:
         return (
@@ -475,7 +648,7 @@ class CriterionAdmin(SlugLockedAdminMixin, NestedCatalogueAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(NestedCatalogueAdmin):
+class QuestionAdmin(StaleResultsWarningMixin, NestedCatalogueAdmin):
     list_display = ["text", "criterion", "option_count", "order"]
     list_filter = ["criterion__kind", "criterion"]
     list_select_related = ["criterion"]
@@ -493,18 +666,23 @@ class QuestionAdmin(NestedCatalogueAdmin):
 
 
 @admin.register(AnswerOption)
-class AnswerOptionAdmin(NestedCatalogueAdmin):
+class AnswerOptionAdmin(StaleResultsWarningMixin, ScoreGridMixin, CatalogueAdmin):
     list_display = ["label", "code", "question", "criterion", "score_summary", "order"]
     list_filter = ["question__criterion__kind", "question__criterion"]
     list_select_related = ["question__criterion", "delivery_option"]
     search_fields = ["label", "code", "explanation", "question__text", "question__criterion__slug"]
     ordering = ["question__criterion__order", "question__order", "order", "pk"]
-    fields = ["question", "label", "code", "delivery_option", "explanation", "order"]
     autocomplete_fields = ["question"]
-    inlines = [OptionScoreInline]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["question", *self.option_fields(request, obj)]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = self.option_form(request, obj, CatalogueForm)
+        return super().get_form(request, obj, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AnswerOption]:
-        return super().get_queryset(request).prefetch_related("scores__model")
+        return self.options_with_scores(super().get_queryset(request))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Moving an option could leave its question with fewer than two: edit it there instead.
@@ -527,13 +705,9 @@ class AnswerOptionAdmin(NestedCatalogueAdmin):
     def criterion(self, obj: AnswerOption) -> Criterion:
         return obj.question.criterion
 
-    @admin.display(description=_("scores"))
-    def score_summary(self, obj: AnswerOption) -> str:
-        return ", ".join(f"{score.model} {score.score}" for score in obj.scores.all())
-
 
 @admin.register(OptionScore)
-class OptionScoreAdmin(CatalogueAdmin):
+class OptionScoreAdmin(StaleResultsWarningMixin, CatalogueAdmin):
     list_display = ["option", "question", "model", "score"]
     list_editable = ["score"]
     list_filter = ["model", "option__question__criterion"]
@@ -557,6 +731,9 @@ class OptionScoreAdmin(CatalogueAdmin):
         if obj is not None and obj.option.question.criterion.kind == Criterion.Kind.SCORED:
             return False
         return super().has_delete_permission(request, obj)
+
+    def changelist_row_label(self, obj: OptionScore) -> str:
+        return f"{obj.option} · {obj.model}"
 
     @admin.display(description=_("question"), ordering="option__question__order")
     def question(self, obj: OptionScore) -> Question:
@@ -587,7 +764,6 @@ class ProviderAdmin(CatalogueAdmin):
     search_fields = ["name", "slug", "description", "certifications", "headquarters"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sourcing_models", "activities", "delivery_options", "sources"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_sample", "description", "headquarters"]}),
         (_("What it offers"), {"fields": ["sourcing_models", "activities", "offices"]}),
@@ -616,13 +792,6 @@ class ProviderAdmin(CatalogueAdmin):
             .prefetch_related("sourcing_models", "offices")
         )
 
-    def formfield_for_manytomany(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelMultipleChoiceField | None:
-        if db_field.name == "offices":  # front, back or both: two boxes
-            kwargs["widget"] = forms.CheckboxSelectMultiple
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     @admin.display(description=_("models offered"))
     def models_offered(self, obj: Provider) -> str:
         return ", ".join(str(model) for model in obj.sourcing_models.all())
@@ -634,6 +803,67 @@ class ProviderAdmin(CatalogueAdmin):
     @admin.display(description=_("activities"), ordering="_activities")
     def activity_count(self, obj: Any) -> int:
         return obj._activities
+
+
+@admin.register(PricingAssumption)
+class PricingAssumptionAdmin(CatalogueAdmin):
+    """Sample prices per model x location; each row says where its figures come from."""
+
+    list_display = [
+        "sourcing_model",
+        "location",
+        "basis",
+        "low",
+        "expected",
+        "high",
+        "transition_value",
+        "governance_value",
+        "is_sample",
+    ]
+    list_filter = ["sourcing_model", "location", "basis", "is_sample"]
+    list_select_related = ["sourcing_model", "location"]
+    search_fields = ["note", "sourcing_model__abbreviation", "location__name"]
+    ordering = ["sourcing_model__order", "order", "pk"]
+    fieldsets = [
+        (None, {"fields": ["sourcing_model", "location", "order"]}),
+        (_("Price a year"), {"fields": ["basis", "low", "expected", "high", "currency"]}),
+        (
+            _("Transition and governance"),
+            {
+                "fields": [
+                    "transition_basis",
+                    "transition_value",
+                    "governance_basis",
+                    "governance_value",
+                ]
+            },
+        ),
+        (_("Where the figures come from"), {"fields": ["is_sample", "note", "source"]}),
+    ]
+
+
+class RiskMitigationInline(admin.StackedInline):  # stacked: every input has its label
+    model = RiskMitigation
+    fields = ["sourcing_model", "text"]
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": SHORT_TEXT}}
+
+
+@admin.register(RiskType)
+class RiskTypeAdmin(SlugLockedAdminMixin, CatalogueAdmin):
+    list_display = ["name", "slug", "mitigation_count", "order"]
+    search_fields = ["slug", "name", "description", "mitigations__text"]
+    ordering = ["order", "slug"]
+    add_prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sources"]
+    inlines = [RiskMitigationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RiskType]:
+        return super().get_queryset(request).annotate(_mitigations=Count("mitigations"))
+
+    @admin.display(description=_("default mitigations"), ordering="_mitigations")
+    def mitigation_count(self, obj: Any) -> int:
+        return obj._mitigations
 
 
 # --- Organisations and people -----------------------------------------------------------------
@@ -682,7 +912,15 @@ class UserMembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(SuperuserOnlyAdmin):
-    list_display = ["name", "slug", "member_count", "assessment_count", "created_at"]
+    list_display = ["name", "slug", "currency", "member_count", "assessment_count", "created_at"]
+    fields = [
+        "name",
+        "slug",
+        "currency",
+        "discount_rate_percent",
+        "contract_term_months",
+        "created_at",
+    ]
     search_fields = ["name", "slug"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -825,6 +1063,55 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Made in the app (which checks the figures together); shown here, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class BusinessCaseInline(ReadOnlyInline):
+    model = BusinessCase
+    fields = readonly_fields = (
+        "currency",
+        "annual_cost",
+        "ftes",
+        "cost_per_fte",
+        "yearly_volume",
+        "updated_by",
+        "updated_at",
+    )
+
+
+class PriceOverrideInline(ReadOnlyInline):
+    model = PriceOverride
+    fields = readonly_fields = (
+        "sourcing_model",
+        "kind",
+        "provider",
+        "basis",
+        "low",
+        "expected",
+        "high",
+        "currency",
+        "updated_at",
+    )
+
+
+class RiskRatingInline(ReadOnlyInline):
+    model = RiskRating
+    fields = readonly_fields = ("risk_type", "likelihood", "impact", "owner", "mitigation")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RiskRating]:
+        return super().get_queryset(request).select_related("risk_type")
+
+
 @admin.register(FunctionAssessment)
 class FunctionAssessmentAdmin(OperationalAdmin):
     list_display = [
@@ -863,7 +1150,7 @@ class FunctionAssessmentAdmin(OperationalAdmin):
         "snapshot_json",
         "previous_json",
     ]
-    inlines = [AnswerInline]
+    inlines = [AnswerInline, BusinessCaseInline, PriceOverrideInline, RiskRatingInline]
 
     @admin.display(description=_("organisation"), ordering="assessment__organization__name")
     def organization(self, obj: FunctionAssessment) -> Organization:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,14 @@ class DecisionsConfig(AppConfig):
 
         # The idle and absolute session limits count from the sign-in.
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")
+
+
+class SourcingAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the catalogue grouped apart on the index (decisions.admin_site).
+
+    Listed in INSTALLED_APPS in place of ``django.contrib.admin``; not this module's
+    default (that is ``DecisionsConfig``).
+    """
+
+    default = False
+    default_site = "decisions.admin_site.SourcingAdminSite"

@@ -7,6 +7,7 @@ so the printed sign-ins always work).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -22,9 +23,11 @@ from decisions.models import (
     FunctionAssessment,
     Membership,
     Organization,
+    PricingBasis,
+    RiskType,
     SourcingModel,
 )
-from decisions.vocabulary import IN_HOUSE
+from decisions.vocabulary import BPO, IN_HOUSE
 
 ORGANIZATION = ("Northwind Manufacturing (demo)", "northwind-demo")
 COMPLETED_TITLE = "2027 sourcing review"
@@ -44,6 +47,90 @@ DEMO_USERS = (
     DemoUser("manager", "advisor-demo-manager", "Maria", "Lindqvist", False),
     DemoUser("admin", "advisor-demo-admin", "Arun", "Mehta", True),
 )
+
+
+# Today's cost of the completed assessment's functions: (FTEs, cost per FTE in EUR, volume).
+BASELINES: dict[str, tuple[str, str, int | None]] = {
+    "Payroll processing": ("6", "62000", 36000),
+    "Customer help desk": ("25", "48000", 180000),
+    "Technical support": ("12", "55000", None),
+    "Data entry": ("8", "40000", None),
+    "Market research": ("4", "105000", None),
+    "Data analytics": ("5", "95000", None),
+    "Investment research": ("3", "120000", None),
+    "Contract review and legal research": ("4", "110000", None),
+    "Product research and development": ("20", "105000", None),
+    "Monthly management reporting": ("3", "85000", None),
+}
+# A few rated risks: (risk type slug, likelihood, impact, owner).
+RISKS: dict[str, list[tuple[str, int, int, str]]] = {
+    "Payroll processing": [
+        ("data-security", 2, 4, "HR director"),
+        ("regulation-compliance", 2, 4, "HR director"),
+        ("transition-disruption", 3, 3, "Payroll lead"),
+    ],
+    "Customer help desk": [
+        ("quality-service-levels", 3, 4, "Head of customer service"),
+        ("provider-dependence", 3, 3, "Procurement"),
+        ("data-security", 2, 3, "Information security officer"),
+    ],
+    "Market research": [
+        ("coordination-overhead", 4, 3, "Marketing director"),
+        ("loss-of-know-how", 3, 4, "Marketing director"),
+    ],
+    "Data analytics": [("data-security", 3, 4, "Information security officer")],
+    "Contract review and legal research": [
+        ("data-security", 3, 5, "General counsel"),
+        ("regulation-compliance", 3, 4, "General counsel"),
+        ("quality-service-levels", 2, 4, "General counsel"),
+    ],
+    "Product research and development": [("loss-of-know-how", 2, 5, "CTO")],
+    "Monthly management reporting": [("loss-of-know-how", 3, 3, "CFO")],
+}
+# One provider's quote, to show a quote beside the sample assumptions.
+QUOTE = services.PriceInput(
+    kind="quote",
+    provider="Example Offshore Helpdesk (sample profile)",
+    basis=PricingBasis.PER_TRANSACTION,
+    low=Decimal("5.40"),
+    expected=Decimal("5.40"),
+    high=Decimal("5.40"),
+    currency="EUR",
+    transition_basis=PricingBasis.AMOUNT,
+    transition_value=Decimal(90000),
+    governance_basis=PricingBasis.SHARE,
+    governance_value=Decimal("0.05"),
+    note="Demo quote: EUR 5.40 per ticket, a one-off transition fee of EUR 90,000.",
+)
+
+
+def _business_case(function: FunctionAssessment, user: User) -> None:
+    """The demo function's baseline, a quote for the help desk, and its rated risks."""
+    ftes, cost, volume = BASELINES[function.name]
+    services.business_case_save(
+        function=function,
+        user=user,
+        currency=function.assessment.organization.currency,
+        annual_cost=None,
+        ftes=Decimal(ftes),
+        cost_per_fte=Decimal(cost),
+        yearly_volume=volume,
+    )
+    if function.name == "Customer help desk":
+        services.price_save(
+            function=function, model=SourcingModel.objects.get(slug=BPO), user=user, price=QUOTE
+        )
+    types = {t.slug: t for t in RiskType.objects.all()}
+    services.risks_save(
+        function=function,
+        user=user,
+        ratings=[
+            services.RatingInput(
+                risk_type=types[slug], likelihood=likelihood, impact=impact, owner=owner
+            )
+            for slug, likelihood, impact, owner in RISKS.get(function.name, [])
+        ],
+    )
 
 
 def ensure_catalogue() -> bool:
@@ -103,8 +190,9 @@ def setup_demo() -> list[DemoUser]:
                 (n, activities.get(str(ARCHETYPES[n].get("activity")))) for n in archetypes
             ],
         )
-        for function in completed.functions.all():
+        for function in completed.functions.select_related("assessment__organization"):
             _answer(function, manager, function.name)
+            _business_case(function, manager)
             if ARCHETYPES[function.name].get("borderline"):
                 services.decision_record(
                     function=function,

@@ -39,6 +39,7 @@ _ROUTINE_PROCESS: dict[str, str] = {
     "value-addition": "cost-efficiency",
     "decision-authority": "follow-procedure",
     "business-criticality": "peripheral",
+    "data-sensitivity": "routine",
 }
 _KNOWLEDGE_WORK: dict[str, str] = {
     "task-definition": "needs-business-study",
@@ -51,6 +52,7 @@ _KNOWLEDGE_WORK: dict[str, str] = {
     "value-addition": "insight",
     "decision-authority": "low-level-decisions",
     "business-criticality": "knowledge-heavy",
+    "data-sensitivity": "confidential",
 }
 
 MIXED = "Monthly management reporting"
@@ -58,6 +60,8 @@ MIXED = "Monthly management reporting"
 ARCHETYPES: dict[str, dict[str, Any]] = {
     "Payroll processing": {
         **_ROUTINE_PROCESS,
+        # Salaries and bank details, under a processor's ordinary data-protection terms.
+        "data-sensitivity": "personal-data",
         DELIVERY_LOCATION_CRITERION: "onshore",
         OFFICE_CRITERION: "back",
         "activity": "payroll",
@@ -68,6 +72,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "task-definition": "mostly-rules",
         "decision-authority": "routine-calls",
         "business-criticality": "important-support",
+        "data-sensitivity": "personal-data",
         DELIVERY_LOCATION_CRITERION: "onshore",
         OFFICE_CRITERION: "front",
         "activity": "customer-care",
@@ -104,6 +109,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "task-definition": "judgment-guided",
         "arbitrage": "expertise-access",
         "coordination": "periodic-reviews",
+        "data-sensitivity": "personal-data",
         DELIVERY_LOCATION_CRITERION: "nearshore",
         OFFICE_CRITERION: "back",
         "activity": "data-analytics",
@@ -138,6 +144,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "value-addition": "differentiation",
         "decision-authority": "strategic-own",
         "business-criticality": "competitive-edge",
+        "data-sensitivity": "confidential",
         DELIVERY_LOCATION_CRITERION: "no-preference",
         OFFICE_CRITERION: "back",
         "activity": "research-development",
@@ -156,6 +163,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "value-addition": "efficiency-and-reporting",
         "decision-authority": "routine-calls",
         "business-criticality": "important-support",
+        "data-sensitivity": "personal-data",
         DELIVERY_LOCATION_CRITERION: "nearshore",
         OFFICE_CRITERION: "back",
         "activity": "finance-accounting",

@@ -1,4 +1,4 @@
-"""Numbers as readers see them, formatted in one place (pure: no Django import).
+"""Numbers and money as readers see them, formatted in one place (pure: no Django import).
 
 Scores, margins and contributions are stored as fractions of 1; pages, the PDF
 and the exports show them as points out of 100.
@@ -6,7 +6,10 @@ and the exports show them as points out of 100.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.core import get_global
+from babel.numbers import format_currency, get_currency_name
 
 
 def points(score: float) -> int:
@@ -36,3 +39,58 @@ def decimal_points(value: float) -> str:
     """A 0..1 share as points with one decimal, kept even when zero: 0.125 -> "12.5"."""
     text = f"{value * 100:.1f}"
     return "0" if text in {"0.0", "-0.0"} else text
+
+
+# --- money ------------------------------------------------------------------------------------
+# Currency codes, names and symbols come from the Unicode CLDR through Babel, so the list of
+# codes is a real one (ISO 4217) and another language needs no code change.
+
+MINUS = "\u2212"
+
+
+def _current_currencies() -> frozenset[str]:
+    """ISO 4217 codes that are legal tender somewhere today (historic codes left out)."""
+    territories = get_global("territory_currencies")
+    return frozenset(
+        code
+        for entries in territories.values()
+        for code, _start, end, tender in entries
+        if end is None and tender
+    )
+
+
+CURRENCIES: frozenset[str] = _current_currencies()
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency in use today (``"EUR"``, not ``"eur"``)."""
+    return code in CURRENCIES
+
+
+def currency_choices(locale: str = "en") -> list[tuple[str, str]]:
+    """``(code, "EUR — Euro")`` for every current currency, sorted by code."""
+    return [
+        (code, f"{code} \u2014 {get_currency_name(code, locale=locale)}")
+        for code in sorted(CURRENCIES)
+    ]
+
+
+def money(value: Decimal, currency: str, *, locale: str = "en") -> str:
+    """An amount in whole units with its currency symbol ("€1,234"); a real minus (U+2212).
+
+    Business-case figures are estimates: cents would be false precision on a page.
+    Exports keep the exact amounts.
+    """
+    text = format_currency(
+        abs(value).quantize(Decimal(1), rounding=ROUND_HALF_UP),
+        currency,
+        format="¤#,##0",
+        currency_digits=False,
+        locale=locale,
+    )
+    return f"{MINUS}{text}" if value <= Decimal("-0.5") else text
+
+
+def percent(value: Decimal) -> str:
+    """A share (0.085) as a percentage, trailing zeros trimmed: "8.5 %"."""
+    return f"{plain_number(value * 100)}\u00a0%"

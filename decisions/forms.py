@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Activity, Organization, SourcingModel
-from decisions.models.assessments import NAME_MAX, NOTE_MAX, REASON_MAX
+from decisions import services
+from decisions.formatting import currency_choices
+from decisions.models import (
+    Activity,
+    Organization,
+    PriceOverride,
+    PricingBasis,
+    RiskType,
+    SourcingModel,
+)
+from decisions.models.assessments import (
+    MITIGATION_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    OWNER_MAX,
+    REASON_MAX,
+)
 from decisions.questionnaire import OptionDef, QuestionDef
 
 CUSTOM_FUNCTION_ROWS = 3
@@ -75,6 +92,25 @@ class AssessmentCreateForm(forms.Form):
                 (checkbox, activity)
             )
         return list(groups.values())
+
+
+def check_function_list(form: AssessmentCreateForm, formset: forms.BaseFormSet) -> None:  # type: ignore[type-arg]
+    """Report a problem with the list of functions (none, a duplicate) on the form now, with
+    the form's other errors, rather than only once everything else is valid."""
+    form.is_valid()  # validates both: each shows its own errors too
+    formset.is_valid()
+    if "activities" not in getattr(form, "cleaned_data", {}):
+        return  # nothing posted, or the activities are wrong already: their error says so
+    custom = [
+        (row.cleaned_data.get("name") or "", row.cleaned_data.get("activity"))
+        for row in formset.forms
+        if row.is_valid()
+    ]
+    error = services.function_list_error(
+        services.function_names(list(form.cleaned_data["activities"]), custom)
+    )
+    if error is not None:
+        form.add_error("activities", error)
 
 
 class CustomFunctionForm(forms.Form):
@@ -188,3 +224,254 @@ class DecisionForm(forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         mark_invalid_widgets(self)
+
+
+# --- Organisation settings, the business case and the risk register ---------------------------
+
+
+def _money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
+    # No max_digits: a figure past the arithmetic's limits gets its own clear message.
+    return forms.DecimalField(
+        label=label, required=False, decimal_places=2, localize=False, **kwargs
+    )
+
+
+class OrganizationSettingsForm(forms.Form):
+    currency = forms.ChoiceField(label=_("Currency"), choices=())
+    discount_rate_percent = forms.DecimalField(
+        label=_("Discount rate (% a year)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        help_text=_("What money is worth to the organisation a year; 8 means 8 %."),
+    )
+    contract_term_months = forms.IntegerField(
+        label=_("Default contract term (months)"),
+        min_value=1,
+        max_value=360,
+        help_text=_("Net values are counted over this term; 60 months is five years."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["currency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = currency_choices(translation.to_locale(translation.get_language() or "en"))
+        field.widget.attrs["class"] = "form-select"
+        for name in ("discount_rate_percent", "contract_term_months"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid_widgets(self)
+
+
+class BaselineForm(forms.Form):
+    """Today's in-house cost: an annual total, or FTEs x a fully loaded cost per FTE."""
+
+    currency = forms.CharField(widget=forms.HiddenInput, max_length=3)
+    annual_cost = _money_field(_("Today's annual cost"))
+    ftes = forms.DecimalField(
+        label=_("FTEs doing the work today"),
+        required=False,
+        decimal_places=2,
+        localize=False,
+        help_text=_("Full-time equivalents; needed for prices per FTE."),
+    )
+    cost_per_fte = _money_field(
+        _("Fully loaded cost per FTE a year"),
+        help_text=_(
+            "Salary, benefits, space, equipment and management: leave the annual cost empty."
+        ),
+    )
+    yearly_volume = forms.IntegerField(
+        label=_("Transactions a year (optional)"),
+        required=False,
+        help_text=_("Invoices, tickets, payslips…: needed for prices per transaction."),
+    )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("currency", currency)
+        super().__init__(*args, **kwargs)
+        for name in ("annual_cost", "cost_per_fte"):
+            field = self.fields[name]
+            field.label = f"{field.label} ({currency})"
+        for name in ("annual_cost", "ftes", "cost_per_fte", "yearly_volume"):
+            self.fields[name].widget.attrs.update({"class": "form-control", "inputmode": "decimal"})
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid_widgets(self)
+
+
+PRICE_LABELS = {
+    "basis": _("Price basis"),
+    "low": _("Low price"),
+    "expected": _("Expected price"),
+    "high": _("High price"),
+}
+
+
+class PriceForm(forms.Form):
+    """One model's price for one function: the manager's own assumption or a provider's quote."""
+
+    kind = forms.ChoiceField(
+        label=_("What this price is"), choices=PriceOverride.Kind.choices, widget=forms.RadioSelect
+    )
+    provider = forms.CharField(
+        label=_("Provider (for a quote)"), max_length=NAME_MAX, required=False
+    )
+    basis = forms.ChoiceField(label=PRICE_LABELS["basis"], choices=PricingBasis.choices)
+    expected = forms.DecimalField(label=PRICE_LABELS["expected"], decimal_places=6, localize=False)
+    low = forms.DecimalField(
+        label=PRICE_LABELS["low"],
+        required=False,
+        decimal_places=6,
+        localize=False,
+        help_text=_("Leave low and high empty for a single price, such as a quote."),
+    )
+    high = forms.DecimalField(
+        label=PRICE_LABELS["high"], required=False, decimal_places=6, localize=False
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency of the amounts"),
+        required=False,
+        help_text=_("Needed when the price or a cost is money rather than a share."),
+    )
+    transition_basis = forms.ChoiceField(
+        label=_("Transition cost basis"), choices=PricingBasis.choices
+    )
+    transition_value = forms.DecimalField(
+        label=_("One-off transition cost"), decimal_places=6, localize=False, initial=0
+    )
+    governance_basis = forms.ChoiceField(
+        label=_("Governance overhead basis"), choices=PricingBasis.choices
+    )
+    governance_value = forms.DecimalField(
+        label=_("Governance overhead a year"),
+        decimal_places=6,
+        localize=False,
+        initial=0,
+        help_text=_("The people you keep to manage the provider."),
+    )
+    note = forms.CharField(
+        label=_("Where the figures come from"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["currency"]
+        assert isinstance(field, forms.ChoiceField)
+        locale = translation.to_locale(translation.get_language() or "en")
+        field.choices = [("", _("— none: shares only —")), *currency_choices(locale)]
+        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+        for each in self.fields.values():
+            if isinstance(each.widget, forms.Select):
+                each.widget.attrs["class"] = "form-select"
+            elif not isinstance(each.widget, forms.RadioSelect):
+                each.widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("kind") == PriceOverride.Kind.QUOTE
+            and not (data.get("provider") or "").strip()
+        ):
+            self.add_error("provider", _("Name the provider that quoted this price."))
+        expected = data.get("expected")
+        self.copied = {name for name in ("low", "high") if data.get(name) is None}
+        for name in self.copied:
+            data[name] = expected
+        return data
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """A service's errors beside their fields; about a low or high price copied from the
+        expected one, beside the expected price (the one the manager typed)."""
+        if hasattr(error, "error_dict"):
+            for name in getattr(self, "copied", set()) & set(error.error_dict):
+                error.error_dict.setdefault("expected", []).extend(error.error_dict.pop(name))
+        add_service_error(self, error)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid_widgets(self)
+
+
+LIKELIHOOD_CHOICES = [
+    ("", _("— not rated —")),
+    (1, _("1 · rare")),
+    (2, _("2 · unlikely")),
+    (3, _("3 · possible")),
+    (4, _("4 · likely")),
+    (5, _("5 · almost certain")),
+]
+IMPACT_CHOICES = [
+    ("", _("— not rated —")),
+    (1, _("1 · negligible")),
+    (2, _("2 · minor")),
+    (3, _("3 · moderate")),
+    (4, _("4 · major")),
+    (5, _("5 · severe")),
+]
+
+
+class RiskForm(forms.Form):
+    """One risk type's rating for a function (prefixed with the risk type's slug)."""
+
+    # The page adds the risk's name to each label for screen readers (each input is found
+    # by its label alone); the fieldset's legend shows it to everyone.
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood"),
+        choices=LIKELIHOOD_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    impact = forms.TypedChoiceField(
+        label=_("Impact"), choices=IMPACT_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    owner = forms.CharField(label=_("Owner"), max_length=OWNER_MAX, required=False)
+    mitigation = forms.CharField(
+        label=_("Mitigation"),
+        max_length=MITIGATION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, risk_type: RiskType, default_mitigation: str, **kwargs: Any):
+        kwargs["prefix"] = risk_type.slug
+        super().__init__(*args, **kwargs)
+        self.risk_type = risk_type
+        self.default_mitigation = default_mitigation
+        if default_mitigation:
+            self.fields["mitigation"].help_text = _("Usual mitigation: %(text)s") % {
+                "text": default_mitigation
+            }
+        for each in ("likelihood", "impact"):
+            self.fields[each].widget.attrs["class"] = "form-select"
+        for each in ("owner", "mitigation"):
+            self.fields[each].widget.attrs["class"] = "form-control"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_invalid_widgets(self)
+
+
+def add_prefixed_errors(forms_by_prefix: dict[str, forms.Form], error: ValidationError) -> None:
+    """Show a service's errors keyed ``<prefix>-<field>`` beside the field of that form."""
+    if not hasattr(error, "error_dict"):
+        first = next(iter(forms_by_prefix.values()), None)
+        if first is not None:
+            first.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        prefix, _sep, field = key.rpartition("-")
+        form = forms_by_prefix.get(prefix)
+        if form is None:
+            continue
+        for each in errors:
+            form.add_error(field if field in form.fields else None, each)
+        mark_invalid_widgets(form)

@@ -10,7 +10,7 @@ query for it instead of loading ~235 model instances.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -18,7 +18,15 @@ from functools import cached_property
 from django.db.models import Prefetch
 
 from decisions import catalogue_version, records
-from decisions.models import AnswerOption, Criterion, DeliveryOption, Question, SourcingModel
+from decisions.models import (
+    AnswerOption,
+    Criterion,
+    DeliveryOption,
+    PricingAssumption,
+    Question,
+    SourcingModel,
+)
+from decisions.vocabulary import DeliveryKind
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,11 @@ class Questionnaire:
     snapshot: records.Snapshot
     # Every delivery option by id (read-only instances): what profile answers point at.
     delivery_options: Mapping[int, DeliveryOption] = field(default_factory=dict)
+    # Sourcing model id -> slug (the snapshot names models by slug).
+    model_slugs: Mapping[int, str] = field(default_factory=dict)
     token: str = ""  # the catalogue version it was read under (keys caches of derived pages)
+    # Every pricing assumption of the catalogue (``pricing_for`` picks a function's).
+    pricing: tuple[records.PricingEntry, ...] = ()
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -92,6 +104,37 @@ class Questionnaire:
     def version(self) -> str:
         """The criteria version a result computed now would carry."""
         return self.snapshot.version
+
+    def pricing_for(self, location: str) -> tuple[records.PricingEntry, ...]:
+        """The assumption per outsourced model for a delivery location's slug ("" for none):
+        the location's own row, else the model's row for any location."""
+        chosen: dict[str, records.PricingEntry] = {}
+        for entry in self.pricing:
+            if entry.location == location or (entry.location == "" and entry.model not in chosen):
+                chosen[entry.model] = entry
+        return tuple(chosen.values())
+
+    def wanted(self, answers: Iterable[records.AnswerEntry]) -> list[DeliveryOption]:
+        """The delivery options the answers point at ("onshore", "back office"), in order.
+
+        Each profile answer option points at its delivery option by foreign key; "No
+        preference" and "Both" point at none and ask nothing.
+        """
+        by_option = {
+            option.id: option.delivery_option_id
+            for question in self.questions
+            for option in question.options
+        }
+        wanted = []
+        for answer in answers:
+            delivery_id = by_option.get(answer.option_id)
+            if delivery_id is not None and delivery_id in self.delivery_options:
+                wanted.append(self.delivery_options[delivery_id])
+        return wanted
+
+    def location_of(self, answers: Iterable[records.AnswerEntry]) -> str:
+        """The slug of the delivery location the answers ask for ("" for no preference)."""
+        return next((o.slug for o in self.wanted(answers) if o.kind == DeliveryKind.LOCATION), "")
 
 
 def _model_entries(sourcing_models: list[SourcingModel]) -> list[records.ModelEntry]:
@@ -110,7 +153,7 @@ def _model_entries(sourcing_models: list[SourcingModel]) -> list[records.ModelEn
 
 
 def build(token: str = "") -> Questionnaire:
-    """Read the questionnaire from the database (5 queries)."""
+    """Read the questionnaire from the database (6 queries)."""
     sourcing_models = list(
         SourcingModel.objects.select_related("specialises").order_by("order", "slug")
     )
@@ -193,11 +236,19 @@ def build(token: str = "") -> Questionnaire:
             for criterion, question_entries in entries.values()
         ),
     )
+    pricing = tuple(
+        assumption.record()
+        for assumption in PricingAssumption.objects.select_related(
+            "sourcing_model", "location"
+        ).order_by("sourcing_model__order", "order", "pk")
+    )
     return Questionnaire(
         questions=tuple(defs),
         snapshot=snapshot,
         delivery_options={option.pk: option for option in DeliveryOption.objects.all()},
+        model_slugs=slug_by_model_id,
         token=token,
+        pricing=pricing,
     )
 
 

@@ -16,6 +16,12 @@ key: the model exposes them as ``function.stored_result``,
 ``function.stored_snapshot`` and ``function.stored_previous``. Changing what a
 recommendation records means editing this module.
 
+A snapshot may also record ``pricing``: the pricing assumptions (one per outsourced
+model, for the function's delivery location) its business case is estimated with, so a
+stored result keeps its figures until a recompute. Pricing is not part of the criteria
+version: a changed price does not change the recommendation. Lists read only that member
+of the stored snapshot (``PRICING_KEY``, through ``pricing_from_json``), never the rest.
+
 Evolving the shapes: a new *optional* member (with a default, read with
 ``data.get(...)`` so rows written before it still load) keeps ``SCHEMA``; a
 change that old rows cannot satisfy (a renamed, removed or newly required
@@ -30,14 +36,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from decisions import scoring
+from decisions import costing, scoring
 
 SCHEMA = 2
+PRICING_KEY = "pricing"
 
 __all__ = [
     "SCHEMA",
@@ -46,6 +53,7 @@ __all__ = [
     "ModelEntry",
     "OptionEntry",
     "PreviousResult",
+    "PricingEntry",
     "QuestionEntry",
     "RecordError",
     "Snapshot",
@@ -146,6 +154,83 @@ def _canonical(models: Iterable[ModelEntry], criteria: Iterable[CriterionEntry])
     }
 
 
+@dataclass(frozen=True)
+class PricingEntry:
+    """A pricing assumption as recorded: prices for one model x location, and its provenance.
+
+    ``location`` is the delivery location's slug, ``""`` for an assumption that holds for
+    any location. Values are on ``basis`` (see :class:`decisions.costing.Basis`).
+    """
+
+    model: str
+    location: str
+    basis: str
+    low: Decimal
+    expected: Decimal
+    high: Decimal
+    currency: str = ""
+    transition_basis: str = costing.Basis.AMOUNT.value
+    transition_value: Decimal = Decimal(0)
+    governance_basis: str = costing.Basis.AMOUNT.value
+    governance_value: Decimal = Decimal(0)
+    note: str = ""
+    is_sample: bool = False
+
+    def pricing(self) -> costing.Pricing:
+        """The costing input; raises :class:`decisions.costing.CostingError` (``field`` names
+        this record's member) when the values do not make a pricing."""
+        return costing.Pricing(
+            model=self.model,
+            location=self.location,
+            basis=_basis(self.basis, "basis"),
+            low=self.low,
+            expected=self.expected,
+            high=self.high,
+            transition=_charge(self.transition_basis, self.transition_value, "transition"),
+            governance=_charge(self.governance_basis, self.governance_value, "governance"),
+            currency=self.currency or None,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            name: str(value) if isinstance(value, Decimal) else value
+            for name, value in asdict(self).items()
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PricingEntry:
+        decimals = ("low", "expected", "high", "transition_value", "governance_value")
+        values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**{**values, **{name: Decimal(data[name]) for name in decimals}})
+
+
+def _basis(value: str, field: str) -> costing.Basis:
+    try:
+        return costing.Basis(value)
+    except ValueError as error:
+        raise costing.InvalidNumberError(f"unknown basis {value!r}", field=field) from error
+
+
+def _charge(basis: str, value: Decimal, what: str) -> costing.Charge:
+    """A charge; an error names ``<what>_value`` or ``<what>_basis``."""
+    try:
+        return costing.Charge(_basis(basis, f"{what}_basis"), value)
+    except costing.CostingError as error:
+        if error.field.endswith("_basis"):
+            raise
+        raise type(error)(str(error), field=f"{what}_value") from error
+
+
+def pricing_from_json(data: Any) -> tuple[PricingEntry, ...]:
+    """The ``pricing`` member of a stored snapshot (absent in older rows: none)."""
+    if not data:
+        return ()
+    try:
+        return tuple(PricingEntry.from_json(entry) for entry in data)
+    except (KeyError, TypeError, ArithmeticError) as error:
+        raise RecordError(f"snapshot pricing: malformed ({error!r})") from error
+
+
 def version_of(payload: Mapping[str, Any]) -> str:
     """The criteria version: 8 hex digits of a SHA-256 over the canonical payload."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
@@ -159,12 +244,22 @@ class Snapshot:
     version: str
     models: tuple[ModelEntry, ...]
     criteria: tuple[CriterionEntry, ...]
+    pricing: tuple[PricingEntry, ...] = ()
 
     @classmethod
-    def build(cls, models: Iterable[ModelEntry], criteria: Iterable[CriterionEntry]) -> Snapshot:
-        """A snapshot of the given catalogue, its version computed from the content."""
+    def build(
+        cls,
+        models: Iterable[ModelEntry],
+        criteria: Iterable[CriterionEntry],
+        pricing: Iterable[PricingEntry] = (),
+    ) -> Snapshot:
+        """A snapshot of the given catalogue, its version computed from the criteria."""
         models, criteria = tuple(models), tuple(criteria)
-        return cls(version_of(_canonical(models, criteria)), models, criteria)
+        return cls(version_of(_canonical(models, criteria)), models, criteria, tuple(pricing))
+
+    def with_pricing(self, pricing: Iterable[PricingEntry]) -> Snapshot:
+        """The same snapshot recording ``pricing`` (the version does not change)."""
+        return replace(self, pricing=tuple(pricing))
 
     def model(self, slug: str | None) -> ModelEntry | None:
         return next((m for m in self.models if m.slug == slug), None)
@@ -186,7 +281,10 @@ class Snapshot:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, "version": self.version, **_canonical(self.models, self.criteria)}
+        data = {"schema": SCHEMA, "version": self.version, **_canonical(self.models, self.criteria)}
+        if self.pricing:
+            data[PRICING_KEY] = [entry.to_json() for entry in self.pricing]
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Snapshot:
@@ -223,6 +321,7 @@ class Snapshot:
                     )
                     for c in data["criteria"]
                 ),
+                pricing=pricing_from_json(data.get(PRICING_KEY)),
             )
         except (KeyError, TypeError, ArithmeticError) as error:
             raise RecordError(f"snapshot: malformed ({error!r})") from error

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
-from decisions import catalogue_version
+from decisions import catalogue_version, records
 from decisions.advice import AnsweredCriterion, Contradiction, contradictions
 from decisions.models import (
     Activity,
@@ -23,8 +25,11 @@ from decisions.models import (
     FunctionAssessment,
     Industry,
     Organization,
+    PriceOverride,
     Provider,
     Reading,
+    RiskMitigation,
+    RiskType,
     Source,
     SourcingModel,
 )
@@ -38,6 +43,14 @@ def organizations_for(user: AnyUser) -> QuerySet[Organization]:
     if not user.is_authenticated:
         return Organization.objects.none()
     return Organization.objects.filter(memberships__user=user)
+
+
+def get_organization_for_user(user: AnyUser, pk: int) -> Organization:
+    """The organisation if the user is a member of it, else 404."""
+    organization = organizations_for(user).filter(pk=pk).first()
+    if organization is None:
+        raise Http404("No such organisation.")
+    return organization
 
 
 def assessments_for(user: AnyUser) -> QuerySet[Assessment]:
@@ -55,79 +68,131 @@ def get_assessment_for_user(user: AnyUser, pk: int) -> Assessment:
     return assessment
 
 
-def get_function_for_user(user: AnyUser, pk: int) -> FunctionAssessment:
-    """The business function if the user is a member of its organisation, else 404."""
+def get_function_for_user(
+    user: AnyUser, pk: int, *, with_result: bool = False
+) -> FunctionAssessment:
+    """The business function if the user is a member of its organisation, else 404.
+
+    The stored result, snapshot and previous result (large JSON) and the
+    models and activity the result page shows are loaded only ``with_result``:
+    the questionnaire's pages read none of them.
+    """
     if not user.is_authenticated:
         raise Http404("No such function.")
-    function = (
-        FunctionAssessment.objects.filter(assessment__organization__memberships__user=user, pk=pk)
-        .select_related("assessment__organization", "activity", "recommended_model", "final_model")
-        .first()
+    functions = FunctionAssessment.objects.filter(
+        assessment__organization__memberships__user=user, pk=pk
     )
+    if with_result:
+        functions = functions.select_related(
+            "assessment__organization",
+            "activity",
+            "recommended_model",
+            "final_model",
+            "business_case",
+        )
+    else:
+        functions = functions.select_related("assessment").defer("result", "snapshot", "previous")
+    function = functions.first()
     if function is None:
         raise Http404("No such function.")
     return function
 
 
-def dashboard_assessments(user: AnyUser, *, limit: int = 50) -> list[Assessment]:
-    """The user's most recent assessments with progress counts, newest first.
+@dataclass(frozen=True)
+class FunctionCount:
+    """How many functions of an assessment share a status, recommended model and borderline."""
 
-    Each assessment carries ``function_count``, ``recommended_count`` and
-    ``functions_preview`` (its functions with their recommended model).
+    assessment_id: int
+    status: str
+    recommended_model_id: int | None
+    borderline: bool
+    count: int
 
-    The counts come from the functions fetched for the preview, not from a
-    ``COUNT`` annotation: an annotation makes PostgreSQL aggregate every
-    assessment of the organisation before it can keep the newest ``limit``
-    (measured by ``make bench``: 178 ms for 10,000 assessments instead of a
-    few ms through the ``assessment_org_recent`` index).
+
+@dataclass(frozen=True)
+class NextFunction:
+    """An assessment's first function (in order) without a recommendation."""
+
+    assessment_id: int
+    pk: int
+    name: str
+
+
+def dashboard_assessments(
+    user: AnyUser, *, limit: int = 50
+) -> tuple[list[Assessment], list[FunctionCount], list[NextFunction]]:
+    """The user's most recent assessments, newest first, with their functions counted.
+
+    Counts are grouped in SQL over the chosen assessments only: a ``COUNT``
+    annotation on the assessments would make PostgreSQL aggregate every
+    assessment of the organisation before it keeps the newest ``limit``
+    (``make bench``: 178 ms for 10,000 assessments). Three queries whatever the sizes.
     """
     assessments = list(
         assessments_for(user)
         .select_related("organization", "owner")
-        .order_by("-updated_at", "-pk")[:limit]
-    )
-    functions = (
-        FunctionAssessment.objects.filter(assessment__in=[a.pk for a in assessments])
-        .select_related("recommended_model", "final_model")
         .only(
             "pk",
-            "name",
-            "order",
+            "title",
             "status",
-            "assessment_id",
-            "borderline",
-            "confidence",
-            "recommended_model__slug",
-            "recommended_model__abbreviation",
-            "final_model__slug",
-            "final_model__abbreviation",
+            "updated_at",
+            "organization__name",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
         )
+        .order_by("-updated_at", "-pk")[:limit]
     )
-    by_assessment: dict[int, list[FunctionAssessment]] = {}
-    for function in functions:
-        by_assessment.setdefault(function.assessment_id, []).append(function)
-    for assessment in assessments:
-        preview = by_assessment.get(assessment.pk, [])
-        assessment.functions_preview = preview  # type: ignore[attr-defined]
-        assessment.function_count = len(preview)  # type: ignore[attr-defined]
-        assessment.recommended_count = sum(  # type: ignore[attr-defined]
-            1 for f in preview if f.status == FunctionAssessment.Status.RECOMMENDED
+    functions = FunctionAssessment.objects.filter(assessment__in=[a.pk for a in assessments])
+    counts = [
+        FunctionCount(*values)
+        for values in functions.values_list(
+            "assessment_id", "status", "recommended_model_id", "borderline"
         )
-    return assessments
+        .annotate(count=Count("pk"))
+        .order_by()
+    ]
+    first_open = (
+        functions.exclude(status=FunctionAssessment.Status.RECOMMENDED)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("assessment_id"), order_by=[F("order"), F("pk")]
+            )
+        )
+        .filter(rank=1)
+        .values_list("assessment_id", "pk", "name")
+    )
+    return assessments, counts, [NextFunction(*values) for values in first_open]
 
 
 def assessment_functions(assessment: Assessment, *, full: bool = False) -> list[FunctionAssessment]:
     """Every function of an assessment, in order, with its activity and models.
 
     Lists need only the columns beside each stored result; ``full`` also loads
-    the result, snapshot and previous result (reports and exports).
+    the result, snapshot and previous result (reports and exports). Each function
+    carries its business case, its own prices and its risk ratings, and the pricing
+    its result recorded (the ``pricing`` member of the snapshot alone).
     """
-    functions = assessment.functions.select_related(
-        "activity", "recommended_model", "final_model"
-    ).order_by("order", "pk")
+    functions = (
+        assessment.functions.select_related(
+            "activity", "recommended_model", "final_model", "business_case"
+        )
+        .prefetch_related(
+            Prefetch(
+                "price_overrides", queryset=PriceOverride.objects.select_related("sourcing_model")
+            ),
+            "risk_ratings",
+        )
+        .annotate(**{RECORDED_PRICING: KeyTransform(records.PRICING_KEY, "snapshot")})
+        .order_by("order", "pk")
+    )
     if not full:
         functions = functions.defer("result", "snapshot", "previous")
     return list(functions)
+
+
+# The pricing a stored result recorded, read from the snapshot alone (``FunctionView``).
+RECORDED_PRICING = "recorded_pricing"
 
 
 @dataclass(frozen=True)
@@ -298,3 +363,64 @@ def guide_catalogue() -> GuideCatalogue:
             ).order_by("order", "slug")
         ),
     )
+
+
+@dataclass(frozen=True)
+class RiskCatalogue:
+    """The risk types, in order, and their default mitigations per sourcing model."""
+
+    types: list[RiskType]
+    mitigations: dict[tuple[int, str], str]
+    parents: dict[str, str]  # a specialisation's slug -> the slug of the model it specialises
+
+    def mitigation(self, risk_type_id: int, model: str | None) -> str:
+        """The default mitigation for a model (a specialisation falls back to its parent's)."""
+        for slug in (model, self.parents.get(model or "")):
+            text = self.mitigations.get((risk_type_id, slug or ""))
+            if text:
+                return text
+        return ""
+
+
+def risk_catalogue() -> RiskCatalogue:
+    """The risk types with their mitigations, read once per catalogue version (read-only)."""
+
+    def build(_token: str) -> RiskCatalogue:
+        mitigations = RiskMitigation.objects.select_related("sourcing_model")
+        return RiskCatalogue(
+            types=list(RiskType.objects.order_by("order", "slug")),
+            mitigations={(m.risk_type_id, m.sourcing_model.slug): m.text for m in mitigations},
+            parents={
+                m.slug: m.specialises.slug
+                for m in SourcingModel.objects.select_related("specialises")
+                if m.specialises is not None
+            },
+        )
+
+    return catalogue_version.cached("risk-catalogue", build)
+
+
+def benefits_by_model() -> dict[str, list[Benefit]]:
+    """Model slug -> the benefits that apply to it, with their sources (read-only, cached
+    per catalogue version)."""
+
+    def build(_token: str) -> dict[str, list[Benefit]]:
+        by_model: dict[str, list[Benefit]] = {}
+        benefits = Benefit.objects.prefetch_related(_with_sources(), "sourcing_models").order_by(
+            "order", "name"
+        )
+        for benefit in benefits:
+            for model in benefit.sourcing_models.all():
+                by_model.setdefault(model.slug, []).append(benefit)
+        return by_model
+
+    return catalogue_version.cached("benefits", build)
+
+
+def results_computed_under(version: str) -> int:
+    """How many stored results carry the criteria version ``version`` (all organisations:
+    staff are told how many results a catalogue change would mark as computed under older
+    criteria)."""
+    return FunctionAssessment.objects.filter(
+        status=FunctionAssessment.Status.RECOMMENDED, criteria_version=version
+    ).count()

@@ -1,14 +1,18 @@
-"""Writes: assessments, answers, recommendations and final decisions.
+"""Writes: assessments, answers, recommendations, final decisions, business cases and risks.
 
 Every service is keyword-only, validates, and runs in a transaction so a
-failure leaves nothing half-written.
+failure leaves nothing half-written. The business-case services check figures with
+the same arithmetic the pages use (``decisions.costing``), so a figure that saves is
+one the pages can show.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -18,15 +22,21 @@ from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions import questionnaire, records, scoring
+from decisions import costing, questionnaire, records, scoring
 from decisions.advice import specialised_model
+from decisions.business_case import costing_message
 from decisions.models import (
     Activity,
     Answer,
     Assessment,
+    BusinessCase,
     Criterion,
     FunctionAssessment,
     Organization,
+    PriceOverride,
+    PricingBasis,
+    RiskRating,
+    RiskType,
     SourcingModel,
 )
 from decisions.models.assessments import NOTE_MAX
@@ -52,6 +62,29 @@ TOO_MANY_ASSESSMENTS = _(
 MAX_FUNCTIONS = 200
 
 
+def function_names(
+    activities: Sequence[Activity], custom_functions: Sequence[tuple[str, Activity | None]]
+) -> list[tuple[str, Activity | None]]:
+    """The functions a new assessment gets: one per chosen activity, then each custom name."""
+    return [(a.name, a) for a in activities] + [
+        (name.strip(), activity) for name, activity in custom_functions if name.strip()
+    ]
+
+
+def function_list_error(names: Sequence[tuple[str, Activity | None]]) -> ValidationError | None:
+    """What is wrong with a new assessment's list of functions, if anything (no query: forms
+    show it together with their other errors)."""
+    if not names:
+        return ValidationError(NO_FUNCTIONS, code="no_functions")
+    if len({name.casefold() for name, _activity in names}) != len(names):
+        return ValidationError(DUPLICATE_FUNCTION, code="duplicate_function")
+    if len(names) > MAX_FUNCTIONS:
+        return ValidationError(
+            _("An assessment holds at most %(max)d functions."), params={"max": MAX_FUNCTIONS}
+        )
+    return None
+
+
 def assessment_create(
     *,
     user: User,
@@ -72,17 +105,10 @@ def assessment_create(
         existing = Assessment.objects.filter(request_token=request_token, owner=user).first()
         if existing is not None:
             return existing
-    names = [(a.name, a) for a in activities] + [
-        (name.strip(), activity) for name, activity in custom_functions if name.strip()
-    ]
-    if not names:
-        raise ValidationError(NO_FUNCTIONS, code="no_functions")
-    if len({name.casefold() for name, _activity in names}) != len(names):
-        raise ValidationError(DUPLICATE_FUNCTION, code="duplicate_function")
-    if len(names) > MAX_FUNCTIONS:
-        raise ValidationError(
-            _("An assessment holds at most %(max)d functions."), params={"max": MAX_FUNCTIONS}
-        )
+    names = function_names(activities, custom_functions)
+    error = function_list_error(names)
+    if error is not None:
+        raise error
     try:
         with transaction.atomic():
             _check_hourly_cap(user)
@@ -233,8 +259,11 @@ def _answer_entries(
 
 
 def _compute(function: FunctionAssessment, walkthrough: Questionnaire) -> None:
-    snapshot = walkthrough.snapshot
     answers = _answer_entries(function, walkthrough)
+    # The prices its business case is estimated with: kept until the next computation.
+    snapshot = walkthrough.snapshot.with_pricing(
+        walkthrough.pricing_for(walkthrough.location_of(answers))
+    )
     option_scores = snapshot.option_scores()
     weights = {c.slug: c.weight for c in snapshot.criteria}
     inputs = [
@@ -310,3 +339,287 @@ def decision_record(
         Assessment.objects.filter(pk=locked.assessment_id).update(updated_at=timezone.now())
     function.refresh_from_db()
     return function
+
+
+# --- Organisation settings, the business case and the risk register ---------------------------
+
+NEEDS_A_BASELINE = _("Enter today's cost of this function first: a price is compared with it.")
+NOT_PRICED = _("Keeping the work in-house is today's cost: it takes no price.")
+CURRENCY_CHANGED = _(
+    "The organisation now reports in %(currency)s: check that the amounts are in "
+    "%(currency)s and save again."
+)
+PRICE_CURRENCY = _(
+    "Today's cost of this function is in %(currency)s: give the price in %(currency)s too."
+)
+PRICE_NO_LONGER_FITS = _(
+    "Your %(model)s price no longer fits: %(problem)s Change or remove that price first."
+)
+RATE_BOTH = _("Rate both the likelihood and the impact, or neither.")
+OWNER_TOO_LONG = _("Keep the owner to %(max)d characters.")
+
+
+def _costing_error(error: costing.CostingError, fields: Sequence[str]) -> ValidationError:
+    """A costing error as a ValidationError on its field (when the form has it)."""
+    message = costing_message(error)
+    if error.field in fields:
+        return ValidationError({error.field: message}, code="costing")
+    return ValidationError(message, code="costing")
+
+
+def _touch(assessment_id: int) -> None:
+    Assessment.objects.filter(pk=assessment_id).update(updated_at=timezone.now())
+
+
+def organization_settings_save(
+    *,
+    organization: Organization,
+    user: User,
+    currency: str,
+    discount_rate_percent: Decimal,
+    contract_term_months: int,
+) -> Organization:
+    """Change the currency, discount rate and default term of an organisation's business cases.
+
+    Business cases entered in another currency keep it (and say so) until they are edited.
+    """
+    if not organization.memberships.filter(user=user).exists():
+        raise ValidationError(NOT_A_MEMBER, code="not_member")
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        locked.currency = currency.strip().upper()
+        locked.discount_rate_percent = discount_rate_percent
+        locked.contract_term_months = contract_term_months
+        locked.full_clean(exclude=["slug", "name"])
+        locked.save(update_fields=["currency", "discount_rate_percent", "contract_term_months"])
+    organization.refresh_from_db()
+    return organization
+
+
+BASELINE_FIELDS = ("annual_cost", "ftes", "cost_per_fte", "yearly_volume")
+
+
+def business_case_save(
+    *,
+    function: FunctionAssessment,
+    user: User,
+    currency: str,
+    annual_cost: Decimal | None,
+    ftes: Decimal | None,
+    cost_per_fte: Decimal | None,
+    yearly_volume: int | None,
+) -> BusinessCase:
+    """Record (or change) today's in-house cost of a function: its business-case baseline.
+
+    ``currency`` is the one the form showed; it must still be the organisation's. The
+    function's own prices must still resolve against the new baseline (a per-transaction
+    price needs a volume), or nothing is saved.
+    """
+    organization = function.assessment.organization
+    if currency != organization.currency:
+        raise ValidationError(
+            CURRENCY_CHANGED, code="currency_changed", params={"currency": organization.currency}
+        )
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        case = BusinessCase.objects.filter(function=locked).first() or BusinessCase(function=locked)
+        case.currency = currency
+        case.annual_cost = annual_cost
+        case.ftes = ftes
+        case.cost_per_fte = cost_per_fte
+        case.yearly_volume = yearly_volume
+        case.updated_by = user
+        try:  # first: its messages say more than the columns' size limits
+            baseline = case.baseline()
+        except costing.CostingError as error:
+            raise _costing_error(error, BASELINE_FIELDS) from error
+        case.full_clean(exclude=["function"])
+        terms = organization.terms()
+        for price in locked.price_overrides.select_related("sourcing_model"):
+            try:
+                costing.estimate(baseline, price.entry(price.sourcing_model.slug).pricing(), terms)
+            except costing.CostingError as error:
+                message = ValidationError(
+                    PRICE_NO_LONGER_FITS,
+                    code="price_no_longer_fits",
+                    params={
+                        "model": price.sourcing_model.abbreviation,
+                        "problem": costing_message(error),
+                    },
+                )
+                field = error.field if error.field in BASELINE_FIELDS else None
+                raise (ValidationError({field: message}) if field else message) from error
+        case.save()
+        _touch(locked.assessment_id)
+    return case
+
+
+def business_case_delete(*, function: FunctionAssessment) -> None:
+    """Forget a function's business case: its baseline and its own prices."""
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        PriceOverride.objects.filter(function=locked).delete()
+        BusinessCase.objects.filter(function=locked).delete()
+        _touch(locked.assessment_id)
+
+
+PRICE_FIELDS = (
+    "basis",
+    "low",
+    "expected",
+    "high",
+    "currency",
+    "transition_basis",
+    "transition_value",
+    "governance_basis",
+    "governance_value",
+)
+# Which baseline figure a price on a basis needs, to say so beside the basis.
+_NEEDS = {
+    costing.MissingVolumeError: PricingBasis.PER_TRANSACTION,
+    costing.MissingFtesError: PricingBasis.PER_FTE,
+}
+
+
+@dataclass(frozen=True)
+class PriceInput:
+    """What a manager enters for one model's price: an own assumption or a provider's quote."""
+
+    kind: str
+    provider: str
+    basis: str
+    low: Decimal
+    expected: Decimal
+    high: Decimal
+    currency: str
+    transition_basis: str
+    transition_value: Decimal
+    governance_basis: str
+    governance_value: Decimal
+    note: str
+
+
+def price_save(
+    *, function: FunctionAssessment, model: SourcingModel, user: User, price: PriceInput
+) -> PriceOverride:
+    """Replace the catalogue's assumption for one model in this function's business case.
+
+    The price must fit the function's baseline: the same currency, and a volume or an
+    FTE count when it is per transaction or per FTE.
+    """
+    if not model.is_outsourced:
+        raise ValidationError(NOT_PRICED, code="not_priced")
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        case = BusinessCase.objects.filter(function=locked).first()
+        if case is None:
+            raise ValidationError(NEEDS_A_BASELINE, code="needs_a_baseline")
+        override = PriceOverride.objects.filter(
+            function=locked, sourcing_model=model
+        ).first() or PriceOverride(function=locked, sourcing_model=model)
+        for name, value in vars(price).items():
+            setattr(override, name, value.strip() if isinstance(value, str) else value)
+        override.currency = override.currency.upper()
+        override.updated_by = user
+        try:  # first: its messages say more than the columns' limits
+            pricing = override.entry(model.slug).pricing()
+        except costing.CostingError as error:
+            raise _costing_error(error, PRICE_FIELDS) from error
+        override.full_clean(exclude=["function", "sourcing_model"])
+        if pricing.currency is not None and pricing.currency != case.currency:
+            raise ValidationError(
+                {"currency": ValidationError(PRICE_CURRENCY, params={"currency": case.currency})},
+                code="currency_mismatch",
+            )
+        try:
+            costing.estimate(case.baseline(), pricing, locked.assessment.organization.terms())
+        except costing.CostingError as error:
+            needed = _NEEDS.get(type(error))
+            field = next(
+                (
+                    name
+                    for name in ("basis", "transition_basis", "governance_basis")
+                    if getattr(override, name) == needed
+                ),
+                error.field,
+            )
+            raise _costing_error(error.__class__(str(error), field=field), PRICE_FIELDS) from error
+        override.save()
+        _touch(locked.assessment_id)
+    return override
+
+
+def price_delete(*, function: FunctionAssessment, model: SourcingModel) -> None:
+    """Go back to the catalogue's assumption for one model."""
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        PriceOverride.objects.filter(function=locked, sourcing_model=model).delete()
+        _touch(locked.assessment_id)
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """One risk type's rating for a function; no likelihood and no impact means not rated."""
+
+    risk_type: RiskType
+    likelihood: int | None
+    impact: int | None
+    owner: str = ""
+    mitigation: str = ""
+
+
+def _rating_values(rating: RiskRating) -> tuple[object, ...]:
+    return (rating.likelihood, rating.impact, rating.owner, rating.mitigation)
+
+
+def risks_save(
+    *, function: FunctionAssessment, user: User, ratings: Sequence[RatingInput]
+) -> list[RiskRating]:
+    """Replace a function's risk register with ``ratings``; all of them or none are saved.
+
+    Errors are keyed ``<risk type slug>-<field>`` so a form can show them beside the field.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    kept: list[RiskRating] = []
+    unchanged: set[int] = set()  # saved again, they would add a history entry for nothing
+    with transaction.atomic():
+        locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+        existing = {r.risk_type_id: r for r in locked.risk_ratings.all()}
+        rated: set[int] = set()
+        for entry in ratings:
+            prefix = entry.risk_type.slug
+            if entry.likelihood is None and entry.impact is None:
+                continue
+            if entry.likelihood is None or entry.impact is None:
+                missing = "likelihood" if entry.likelihood is None else "impact"
+                errors.setdefault(f"{prefix}-{missing}", []).append(
+                    ValidationError(RATE_BOTH, code="rate_both")
+                )
+                continue
+            rating = existing.get(entry.risk_type.pk) or RiskRating(
+                function=locked, risk_type=entry.risk_type
+            )
+            stored = _rating_values(rating) if rating.pk is not None else None
+            rating.likelihood, rating.impact = entry.likelihood, entry.impact
+            rating.owner, rating.mitigation = entry.owner.strip(), entry.mitigation.strip()
+            rating.updated_by = user
+            try:
+                rating.full_clean(exclude=["function", "risk_type"])
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    errors.setdefault(f"{prefix}-{name}", []).extend(
+                        ValidationError(m) for m in messages
+                    )
+                continue
+            rated.add(entry.risk_type.pk)
+            kept.append(rating)
+            if stored == _rating_values(rating):
+                unchanged.add(entry.risk_type.pk)
+        if errors:
+            raise ValidationError(errors)
+        RiskRating.objects.filter(function=locked).exclude(risk_type_id__in=rated).delete()
+        for rating in kept:
+            if rating.risk_type_id not in unchanged:
+                rating.save()
+        _touch(locked.assessment_id)
+    return kept

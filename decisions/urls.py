@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.views import assessments, guide, pages, questionnaire, reports, results
+from decisions.views import assessments, business, guide, pages, questionnaire, reports, results
 
 app_name = "decisions"
 
@@ -19,6 +19,32 @@ urlpatterns = [
     path("functions/<int:pk>/review/", questionnaire.function_review, name="function-review"),
     path("functions/<int:pk>/result/", results.function_result, name="function-result"),
     path("functions/<int:pk>/recompute/", results.function_recompute, name="function-recompute"),
+    path(
+        "functions/<int:pk>/business-case/",
+        business.function_business_case,
+        name="function-business-case",
+    ),
+    path(
+        "functions/<int:pk>/business-case/delete/",
+        business.function_business_case_delete,
+        name="function-business-case-delete",
+    ),
+    path(
+        "functions/<int:pk>/business-case/prices/<slug:model>/",
+        business.function_price,
+        name="function-price",
+    ),
+    path(
+        "functions/<int:pk>/business-case/prices/<slug:model>/delete/",
+        business.function_price_delete,
+        name="function-price-delete",
+    ),
+    path("functions/<int:pk>/risks/", business.function_risks, name="function-risks"),
+    path(
+        "organizations/<int:pk>/settings/",
+        business.organization_settings,
+        name="organization-settings",
+    ),
     path("assessments/<int:pk>/report.pdf", reports.assessment_report, name="assessment-report"),
     path(
         "assessments/<int:pk>/export.csv",

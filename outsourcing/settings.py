@@ -78,7 +78,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "decisions.apps.SourcingAdminConfig",  # django.contrib.admin, catalogue grouped apart
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -33,7 +33,7 @@ from decisions.models import (
     SourcingModel,
 )
 from tests import factories
-from tests.admin_forms import admin_url, form_data
+from tests.admin_forms import admin_url, catalogue_row, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -113,21 +113,6 @@ def editor_client(client: Any, changes: frozenset[type[models.Model]]) -> Any:
     return client
 
 
-def catalogue_row(model: type[models.Model]) -> models.Model:
-    """A shipped row with children where the page has inlines."""
-    if model is Criterion:
-        return Criterion.objects.get(slug="complexity")
-    if model is Question:
-        return Question.objects.filter(criterion__slug="complexity").first()
-    if model is AnswerOption:
-        return AnswerOption.objects.filter(question__criterion__slug="complexity").first()
-    if model is OptionScore:
-        return OptionScore.objects.filter(option__question__criterion__slug="complexity").first()
-    if model is Disagreement:
-        return Disagreement.objects.filter(readings__isnull=False).distinct().first()
-    return model.objects.order_by("pk").first()
-
-
 def children_state() -> tuple[Any, ...]:
     return (
         list(Question.objects.order_by("pk").values_list("pk", "text", "criterion_id")),
@@ -186,10 +171,11 @@ def test_a_new_option_without_scores_is_refused_when_scores_are_view_only(client
             f"{prefix}-code": "a-new-answer",
             f"{prefix}-explanation": "",
             f"{prefix}-order": "9",
-            f"{prefix}-scores-TOTAL_FORMS": "0",
-            f"{prefix}-scores-INITIAL_FORMS": "0",
-            f"{prefix}-scores-MIN_NUM_FORMS": "0",
-            f"{prefix}-scores-MAX_NUM_FORMS": "0",
+            # Score cells are disabled for this editor: a browser sends none, and a
+            # tampered post is ignored (a disabled field keeps its initial value).
+            f"{prefix}-score_bpo": "5",
+            f"{prefix}-score_kpo": "5",
+            f"{prefix}-score_in_house": "5",
         }
     )
     options_before = AnswerOption.objects.filter(question__criterion=criterion).count()

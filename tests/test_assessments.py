@@ -44,7 +44,7 @@ def test_dashboard_lists_only_my_organisations_assessments(manager_client, organ
     page = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "Mine" in page
-    assert "Payroll" in page
+    assert "Resume: Payroll" in page  # the next function to answer
     assert "Someone else&#x27;s" not in page
     assert "Someone else's" not in page
     assert "Start a new assessment" in page
@@ -55,8 +55,10 @@ def test_dashboard_shows_recommendations_and_progress(manager_client, manager, a
     factories.FunctionAssessmentFactory(assessment=assessment, name="Research")
     answer_all(function, manager)
     page = manager_client.get(DASHBOARD_URL).content.decode()
-    assert "1 of 2 functions" in page
-    assert f"badge-model-{function.recommended_model.slug}" in page
+    assert "1 of 2 functions have a recommendation" in page
+    model = function.recommended_model
+    assert f'badge-model-{model.slug}">{model.abbreviation} 1<' in page
+    assert "Resume: Research" in page
 
 
 def test_dashboard_requires_login(client):
@@ -80,6 +82,7 @@ def test_dashboard_query_count_is_constant(manager_client, manager, organization
     factories.FunctionAssessmentFactory(
         assessment=factories.AssessmentFactory(organization=organization, owner=manager)
     )
+    count()  # the questionnaire is read once per catalogue version
     few = count()
     for assessment in factories.AssessmentFactory.create_batch(
         49, organization=organization, owner=manager
@@ -136,6 +139,35 @@ def test_duplicate_function_names_are_refused(manager_client, organization):
     )
     response = manager_client.post(CREATE_URL, data)
     assert "only once per assessment" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_every_error_of_the_new_assessment_form_shows_at_once(manager_client, organization):
+    """A missing title, a bad custom row and no function chosen: one submit reports all three."""
+    data = create_payload(
+        organization, title="", **{"custom-0-activity": Activity.objects.first().pk}
+    )
+
+    response = manager_client.post(CREATE_URL, data)
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "This field is required." in page  # the title
+    assert "Give the function a name, or clear the activity." in page
+    assert "Choose at least one business function" in page
+    assert not Assessment.objects.exists()
+
+
+def test_a_duplicate_function_shows_with_the_other_errors(manager_client, organization):
+    payroll = Activity.objects.get(slug="payroll")
+    data = create_payload(
+        organization, title="", activities=[payroll.pk], **{"custom-0-name": payroll.name}
+    )
+
+    page = manager_client.post(CREATE_URL, data).content.decode()
+
+    assert "This field is required." in page
+    assert "only once per assessment" in page
     assert not Assessment.objects.exists()
 
 
@@ -253,3 +285,11 @@ def test_a_double_click_on_the_last_allowed_assessment_is_not_refused(
     assert first.status_code == second.status_code == HTTPStatus.FOUND
     assert first.url == second.url
     assert Assessment.objects.count() == 1
+
+
+def test_an_empty_post_gets_the_form_back(manager_client, organization):
+    response = manager_client.post(CREATE_URL, {})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "New assessment" in response.content.decode()
+    assert not Assessment.objects.exists()

@@ -28,7 +28,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from decisions import questionnaire
-from decisions.models import Answer, FunctionAssessment
+from decisions.models import Answer, BusinessCase, FunctionAssessment, Organization, RiskRating
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,18 @@ def keep_recommendation(function: FunctionAssessment) -> dict[str, Any]:
     return {"final_model": function.recommended_model_id, "reason": ""}
 
 
+def a_baseline(function: FunctionAssessment) -> dict[str, Any]:
+    return {"currency": "EUR", "ftes": "4", "cost_per_fte": "60000"}
+
+
+def a_risk(function: FunctionAssessment) -> dict[str, Any]:
+    return {"data-security-likelihood": "3", "data-security-impact": "4"}
+
+
+def new_settings(function: FunctionAssessment) -> dict[str, Any]:
+    return {"currency": "USD", "discount_rate_percent": "6", "contract_term_months": "36"}
+
+
 # What a member gets, for every decisions URL that takes an object id.
 MATRIX = [
     Case("assessment-detail"),
@@ -96,12 +108,57 @@ MATRIX = [
         status=HTTPStatus.FOUND,
         redirect_to="decisions:function-result",
     ),
+    Case("function-business-case"),
+    Case(
+        "function-business-case",
+        method="post",
+        data=a_baseline,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-result",
+    ),
+    Case(
+        "function-business-case-delete",
+        method="post",
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-result",
+    ),
+    # Without a baseline yet, a price page sends the member to enter one first.
+    Case(
+        "function-price",
+        kwargs={"model": "bpo"},
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-business-case",
+    ),
+    Case(
+        "function-price-delete",
+        method="post",
+        kwargs={"model": "bpo"},
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-business-case",
+    ),
+    Case("function-risks"),
+    Case(
+        "function-risks",
+        method="post",
+        data=a_risk,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-result",
+    ),
+    Case("organization-settings"),
+    Case(
+        "organization-settings",
+        method="post",
+        data=new_settings,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:organization-settings",
+    ),
 ]
 # The object each URL's id names.
 ASSESSMENT_URLS = {"assessment-detail", "assessment-report"} | {
     "assessment-export-csv",
     "assessment-export-json",
 }
+ORGANIZATION_URLS = {"organization-settings"}
 # URLs without an id: public ones; every other one needs a login.
 PUBLIC_URLS = {"home", "guide"}
 
@@ -140,9 +197,19 @@ def test_urls_without_an_id_are_public_or_need_a_login(client, catalogue, name):
         assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
+def pk_for(name: str, function: FunctionAssessment) -> int:
+    """The id a URL of this name takes: the assessment's, the organisation's or the function's."""
+    if name in ASSESSMENT_URLS:
+        return function.assessment_id
+    if name in ORGANIZATION_URLS:
+        return function.assessment.organization_id
+    return function.pk
+
+
 def url_of(case: Case, function: FunctionAssessment) -> str:
-    pk = function.assessment_id if case.name in ASSESSMENT_URLS else function.pk
-    return reverse(f"decisions:{case.name}", kwargs={"pk": pk, **case.kwargs})
+    return reverse(
+        f"decisions:{case.name}", kwargs={"pk": pk_for(case.name, function), **case.kwargs}
+    )
 
 
 def send(client: Client, case: Case, function: FunctionAssessment):
@@ -154,12 +221,20 @@ def state(function: FunctionAssessment) -> tuple[Any, ...]:
     """What any of these requests could change."""
     function = FunctionAssessment.objects.get(pk=function.pk)
     answers = sorted(Answer.objects.filter(function=function).values_list("question", "option"))
+    organization = Organization.objects.get(pk=function.assessment.organization_id)
     return (
         answers,
         function.final_model_id,
         function.final_reason,
         function.computed_at,
         function.assessment.updated_at,
+        list(BusinessCase.objects.filter(function=function).values()),
+        list(RiskRating.objects.filter(function=function).values()),
+        (
+            organization.currency,
+            organization.discount_rate_percent,
+            organization.contract_term_months,
+        ),
     )
 
 
@@ -195,8 +270,10 @@ def test_members_get_the_page_or_the_expected_redirect(manager_client, recommend
     assert response.status_code == case.status
     if case.redirect_to:
         location = response["Location"]
+        name = case.redirect_to.removeprefix("decisions:")
         target = reverse(
-            case.redirect_to, kwargs={"pk": recommended_function.pk, **case.redirect_kwargs}
+            case.redirect_to,
+            kwargs={"pk": pk_for(name, recommended_function), **case.redirect_kwargs},
         )
         assert location.split("#")[0] == target
     else:
@@ -206,6 +283,7 @@ def test_members_get_the_page_or_the_expected_redirect(manager_client, recommend
             text = body.decode()
             assert recommended_function.assessment.title in text or (
                 recommended_function.name in text
+                or recommended_function.assessment.organization.name in text
             )
         else:
             assert body  # a non-empty export

@@ -40,6 +40,7 @@ SCORED_CRITERIA = [
     "value-addition",
     "decision-authority",
     "business-criticality",
+    "data-sensitivity",  # the product design's, not the documents' (stage two)
 ]
 PROFILE_CRITERIA = {
     "delivery-location": {"onshore", "nearshore", "offshore", "no-preference"},

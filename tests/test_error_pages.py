@@ -177,3 +177,15 @@ def test_error_pages_are_ours(client, send, text):
 
     assert text in response.content.decode()
     assert "Sourcing Advisor" in response.content.decode()
+
+
+def test_the_csrf_failure_page_offers_to_reload_the_form(client, catalogue):
+    response = csrf_refused(client)
+
+    page = response.content.decode()
+    assert "This form could not be accepted" in page
+    # A fresh GET of the page that posted: the form comes back with a new token.
+    assert f'href="{reverse("login")}">Reload the form</a>' in page
+    reloaded = client.get(reverse("login"))
+    assert reloaded.status_code == HTTPStatus.OK
+    assert "csrfmiddlewaretoken" in reloaded.content.decode()

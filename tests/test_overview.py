@@ -73,7 +73,7 @@ def test_overview_lists_every_function_with_status_and_recommendation(
 
     pending_row = row_of(html, pending)
     assert escape("Facilities <b>") in pending_row
-    assert "0 of 12 questions" in pending_row
+    assert "0 of 13 questions" in pending_row
     assert ">Start<" in pending_row
     assert reverse("decisions:function-start", args=[pending.pk]) in pending_row
     assert reverse("decisions:function-result", args=[pending.pk]) not in pending_row
@@ -125,3 +125,24 @@ def test_overview_checks_ownership(outsider_client, assessment):
 def test_overview_is_read_only(manager_client, assessment):
     response = manager_client.post(overview_url(assessment))
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_a_function_named_like_its_activity_does_not_repeat_the_name(
+    manager_client, manager, assessment
+):
+    payroll = Activity.objects.get(slug="payroll")
+    same = make_archetype(assessment, manager, "Payroll processing")
+    assert same.activity.name.casefold() == same.name.casefold()
+    other = factories.FunctionAssessmentFactory(
+        assessment=assessment, name="Monthly payroll run", activity=payroll
+    )
+
+    html = manager_client.get(overview_url(assessment)).content.decode()
+    result = manager_client.get(reverse("decisions:function-result", args=[same.pk]))
+
+    def name_cell(function) -> str:
+        return re.search(r"<th scope=\"row\".*?</th>", row_of(html, function), re.S).group(0)
+
+    assert name_cell(same).count(escape(same.name)) == 1
+    assert escape(payroll.name) in name_cell(other)  # a different name keeps the activity
+    assert "catalogue activity" not in result.content.decode()

@@ -35,12 +35,16 @@ from decisions.models import (
     Answer,
     Assessment,
     Benefit,
+    BusinessCase,
     Disagreement,
     FunctionAssessment,
     Industry,
     Organization,
+    PriceOverride,
     Provider,
     Reading,
+    RiskRating,
+    RiskType,
     SourcingModel,
 )
 from decisions.reports.pdf import TEMPLATE, PDFReport
@@ -112,8 +116,23 @@ def world(organization, manager) -> World:
         organization=organization, owner=manager, title="Shown review"
     )
     computed = add_archetype(assessment, manager, SHOWN, order=1)
+    _business_case(computed)
     fresh = factories.FunctionAssessmentFactory(assessment=assessment, name="Fresh", order=2)
     return World(organization, manager, assessment, computed, fresh)
+
+
+def _business_case(function: FunctionAssessment, risks: int = 1) -> None:
+    """A baseline, an own price and ``risks`` rated risks (what the business pages read)."""
+    BusinessCase.objects.create(function=function, currency="EUR", annual_cost=100000)
+    PriceOverride.objects.create(
+        function=function,
+        sourcing_model=SourcingModel.objects.get(slug="kpo"),
+        low=1,
+        expected=1,
+        high=1,
+    )
+    for risk_type in RiskType.objects.order_by("order")[:risks]:
+        RiskRating.objects.create(function=function, risk_type=risk_type, likelihood=4, impact=4)
 
 
 def grow(world: World) -> None:
@@ -129,6 +148,7 @@ def grow(world: World) -> None:
             services.decision_record(
                 function=copy, final_model=kpo, reason="Because.", user=manager
             )
+        _business_case(copy, risks=3)
     factories.FunctionAssessmentFactory.create_batch(3, assessment=assessment)
     # The organisation: more assessments, the newest titled so the dashboard can be checked.
     for number in range(MORE_ASSESSMENTS):
@@ -137,6 +157,11 @@ def grow(world: World) -> None:
         )
         for order in range(2):
             _copy_function(world.computed, assessment=other, order=order)
+    RiskRating.objects.filter(function=world.computed).delete()
+    for risk_type in RiskType.objects.all():
+        RiskRating.objects.create(
+            function=world.computed, risk_type=risk_type, likelihood=2, impact=5
+        )
     # Another organisation's data, which no page of ours may read.
     stranger = factories.AssessmentFactory(title="Stranger's review")
     for order in range(COPIES):
@@ -153,6 +178,10 @@ def grow(world: World) -> None:
         disagreement = Disagreement.objects.create(slug=f"grown-{number}", topic="Grown topic")
         for statement in ("Yes.", "No."):
             Reading.objects.create(disagreement=disagreement, statement=statement, source=source)
+    for number in range(3):
+        RiskType.objects.create(
+            slug=f"grown-risk-{number}", name=f"Grown risk {number}", description="More.", order=50
+        )
     for model in SourcingModel.objects.all():
         activity = factories.ActivityFactory(typical_model=model, name=f"Grown {model.slug}")
         Industry.objects.create(slug=f"grown-{model.slug}", name="Grown", typical_model=model)
@@ -199,6 +228,16 @@ PAGES = {
         grown="Copied function 7",
     ),
     "dashboard": Page(lambda w: reverse("decisions:dashboard"), grown="Grown review 11"),
+    "business case page": Page(
+        lambda w: reverse("decisions:function-business-case", args=[w.computed.pk])
+    ),
+    "risks page": Page(
+        lambda w: reverse("decisions:function-risks", args=[w.computed.pk]),
+        grown="Grown risk",
+    ),
+    "organisation settings": Page(
+        lambda w: reverse("decisions:organization-settings", args=[w.organization.pk])
+    ),
     "guide": Page(lambda w: reverse("decisions:guide"), signed_in=False, grown="Grown kpo"),
     "CSV export": Page(
         lambda w: reverse("decisions:assessment-export-csv", args=[w.assessment.pk]),
@@ -270,3 +309,23 @@ def test_pdf_exporter_query_count_is_constant_in_data_size(world):
     assert "Copied function 7" not in before
     assert "Copied function 7" in after
     assert large == small
+
+
+def test_admin_criterion_page_query_count_is_constant_in_the_number_of_options(admin_client):
+    """Each option's scores and their models were read row by row (~99 queries a page);
+    the option grid reads them for all options at once."""
+    counts = []
+    for options in (2, 12):
+        criterion = factories.scored_criterion(options=2, name=f"{options} options")
+        question = criterion.questions.get()
+        for order in range(2, options):
+            option = factories.AnswerOptionFactory(question=question, order=order)
+            for model in SourcingModel.objects.filter(is_scored=True):
+                factories.OptionScoreFactory(option=option, model=model, score=order % 11)
+        url = reverse("admin:decisions_criterion_change", args=[criterion.pk])
+        count, page = _warm_count(admin_client, url)
+        assert page.count('class="score-cell"') >= options * 3  # every option's row is there
+        counts.append(count)
+
+    assert counts[0] == counts[1]
+    assert counts[0] <= 20

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from decisions import records
-from decisions.models.catalogue import Activity, AnswerOption, Question, SourcingModel
+from decisions import costing, records
+from decisions.models.catalogue import (
+    Activity,
+    AnswerOption,
+    PricingFields,
+    Question,
+    RiskType,
+    SourcingModel,
+    validate_currency,
+    validate_finite,
+)
 
 NAME_MAX = 120
 NOTE_MAX = 1000
 REASON_MAX = 2000
+OWNER_MAX = 120
+MITIGATION_MAX = 2000
+DEFAULT_CURRENCY = "EUR"
+DEFAULT_DISCOUNT_RATE_PERCENT = Decimal(8)
+DEFAULT_TERM_MONTHS = 60
+RATING_SCALE = (1, 5)  # likelihood and impact
 
 
 class Organization(models.Model):
@@ -30,13 +47,59 @@ class Organization(models.Model):
         verbose_name=_("members"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Settings of the business case, edited by the members ("Organisation settings").
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=DEFAULT_CURRENCY,
+        validators=[validate_currency],
+        help_text=_("The ISO 4217 currency business cases are entered and reported in."),
+    )
+    discount_rate_percent = models.DecimalField(
+        _("discount rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_DISCOUNT_RATE_PERCENT,
+        validators=[
+            validate_finite,
+            MinValueValidator(Decimal(0)),
+            MaxValueValidator(costing.MAX_DISCOUNT_RATE * 100),
+        ],
+        help_text=_(
+            "What money is worth to the organisation a year: net values are discounted at it."
+        ),
+    )
+    contract_term_months = models.PositiveSmallIntegerField(
+        _("default contract term (months)"),
+        default=DEFAULT_TERM_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(costing.MAX_TERM_MONTHS)],
+        help_text=_("Net values are counted over this term; 60 months is five years."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_rate_percent__gte=0)
+                & models.Q(discount_rate_percent__lte=costing.MAX_DISCOUNT_RATE * 100),
+                name="organization_discount_rate_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contract_term_months__gte=1)
+                & models.Q(contract_term_months__lte=costing.MAX_TERM_MONTHS),
+                name="organization_term_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def terms(self) -> costing.Terms:
+        """The contract term and discount rate business cases are valued over."""
+        return costing.Terms(
+            months=self.contract_term_months, discount_rate=self.discount_rate_percent / 100
+        )
 
 
 class Membership(models.Model):
@@ -235,3 +298,152 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.function}: {self.option}"
+
+
+# --- The business case and the risk register of a function ------------------------------------
+
+
+def _amount_field(label: object, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
+    return models.DecimalField(
+        label,  # type: ignore[arg-type]
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_finite, MinValueValidator(Decimal(0))],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class EditedByMember(models.Model):
+    """Who changed a business-case or risk row last, and when (the history keeps the rest)."""
+
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class BusinessCase(EditedByMember):
+    """Today's in-house cost of a function: the baseline its estimates are measured against.
+
+    Either ``annual_cost``, or ``ftes`` x ``cost_per_fte`` (fully loaded); ``ftes`` may
+    accompany an annual cost and ``yearly_volume`` is optional, for prices per FTE or per
+    transaction. ``currency`` is the organisation's at the time it was entered.
+    """
+
+    function = models.OneToOneField(
+        FunctionAssessment, on_delete=models.CASCADE, related_name="business_case"
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    annual_cost = _amount_field(_("today's annual cost"))
+    ftes = models.DecimalField(
+        _("FTEs"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_finite, MinValueValidator(Decimal(0))],
+    )
+    cost_per_fte = _amount_field(_("fully loaded cost per FTE a year"))
+    yearly_volume = models.PositiveBigIntegerField(_("transactions a year"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("business case")
+
+    def __str__(self) -> str:
+        return f"{self.function}: {self.currency}"
+
+    def baseline(self) -> costing.Baseline:
+        """The costing input; raises :class:`decisions.costing.CostingError` if incomplete."""
+        return costing.Baseline(
+            currency=self.currency,
+            annual_cost=self.annual_cost,
+            ftes=self.ftes,
+            cost_per_fte=self.cost_per_fte,
+            yearly_volume=None if self.yearly_volume is None else Decimal(self.yearly_volume),
+        )
+
+
+class PriceOverride(PricingFields, EditedByMember):
+    """A function's own price for one model: an adjusted assumption or a provider's quote.
+
+    It replaces the catalogue's assumption for that model in this function's estimate.
+    """
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", _("My own assumption")
+        QUOTE = "quote", _("A provider's quote")
+
+    function = models.ForeignKey(
+        FunctionAssessment, on_delete=models.CASCADE, related_name="price_overrides"
+    )
+    sourcing_model = models.ForeignKey(
+        SourcingModel,
+        verbose_name=_("sourcing model"),
+        on_delete=models.PROTECT,
+        related_name="price_overrides",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OVERRIDE)
+    provider = models.CharField(_("provider"), max_length=NAME_MAX, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("price for one function")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["function", "sourcing_model"], name="one_price_per_function_and_model"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(low__lte=models.F("expected"))
+                & models.Q(expected__lte=models.F("high"))
+                & models.Q(low__gte=0),
+                name="override_range_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function}: {self.sourcing_model}"
+
+
+class RiskRating(EditedByMember):
+    """How likely and how harmful one risk is for a function, as it stands with its mitigation."""
+
+    function = models.ForeignKey(
+        FunctionAssessment, on_delete=models.CASCADE, related_name="risk_ratings"
+    )
+    risk_type = models.ForeignKey(
+        RiskType, verbose_name=_("risk"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    likelihood = models.PositiveSmallIntegerField(
+        _("likelihood"),
+        validators=[MinValueValidator(RATING_SCALE[0]), MaxValueValidator(RATING_SCALE[1])],
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("impact"),
+        validators=[MinValueValidator(RATING_SCALE[0]), MaxValueValidator(RATING_SCALE[1])],
+    )
+    owner = models.CharField(_("owner"), max_length=OWNER_MAX, blank=True)
+    mitigation = models.TextField(_("mitigation"), max_length=MITIGATION_MAX, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk_type__order", "pk"]
+        verbose_name = _("risk rating")
+        constraints = [
+            models.UniqueConstraint(fields=["function", "risk_type"], name="one_rating_per_risk"),
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=RATING_SCALE[0])
+                & models.Q(likelihood__lte=RATING_SCALE[1])
+                & models.Q(impact__gte=RATING_SCALE[0])
+                & models.Q(impact__lte=RATING_SCALE[1]),
+                name="rating_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function}: {self.risk_type} ({self.likelihood} x {self.impact})"

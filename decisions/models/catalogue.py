@@ -19,7 +19,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from decisions import catalogue_rules
+from decisions import catalogue_rules, costing, records
+from decisions.business_case import costing_message
+from decisions.formatting import is_currency
 from decisions.vocabulary import PROFILE_DELIVERY_KINDS, DeliveryKind
 
 SLUG_LOCKED = _("This slug is already used by stored answers or results and cannot change.")
@@ -183,6 +185,7 @@ class DeliveryOption(SlugLockedModel):
             or self.structure_providers.exists()
             or self.activities.exists()
             or self.answer_options.exists()
+            or self.pricing_assumptions.exists()
         )
 
 
@@ -553,6 +556,260 @@ class Provider(models.Model):
         return [c.strip() for c in self.certifications.split(",") if c.strip()]
 
 
+# --- The business case: prices per model x location --------------------------------------------
+
+NOT_A_CURRENCY = _("Enter an ISO 4217 currency code in use today, such as EUR or USD.")
+
+
+def validate_currency(value: str) -> None:
+    if value and not is_currency(value):
+        raise ValidationError(NOT_A_CURRENCY, code="not_a_currency")
+
+
+class PricingBasis(models.TextChoices):
+    """What a price, transition or governance value is measured in (``costing.Basis``)."""
+
+    SHARE = costing.Basis.SHARE.value, _("Share of today's in-house cost (0.65 = 65 %)")
+    PER_FTE = costing.Basis.PER_FTE.value, _("Per in-house FTE")
+    PER_TRANSACTION = costing.Basis.PER_TRANSACTION.value, _("Per transaction")
+    AMOUNT = costing.Basis.AMOUNT.value, _("Fixed amount")
+
+
+def _price_field(label: Any, **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    return models.DecimalField(
+        label,
+        max_digits=19,
+        decimal_places=costing.MAX_PLACES,
+        validators=[validate_finite, MinValueValidator(0)],
+        **kwargs,
+    )
+
+
+class PricingFields(models.Model):
+    """A price range on a basis, a one-off transition cost and an ongoing governance overhead.
+
+    Shared by the catalogue's assumptions and a function's own override or quote. Prices
+    and governance are a year; the transition is paid once. ``clean()`` checks the values
+    as the business-case arithmetic (``decisions.costing``) will read them.
+    """
+
+    basis = models.CharField(
+        _("price basis"), max_length=20, choices=PricingBasis.choices, default=PricingBasis.SHARE
+    )
+    low = _price_field(_("low price"))
+    expected = _price_field(_("expected price"))
+    high = _price_field(_("high price"))
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code; needed when any value is money rather than a share."),
+    )
+    transition_basis = models.CharField(
+        _("transition cost basis"),
+        max_length=20,
+        choices=PricingBasis.choices,
+        default=PricingBasis.SHARE,
+    )
+    transition_value = _price_field(
+        _("one-off transition cost"), default=Decimal(0), help_text=_("Paid once, at the start.")
+    )
+    governance_basis = models.CharField(
+        _("governance overhead basis"),
+        max_length=20,
+        choices=PricingBasis.choices,
+        default=PricingBasis.SHARE,
+    )
+    governance_value = _price_field(
+        _("governance overhead a year"),
+        default=Decimal(0),
+        help_text=_("The retained organisation that manages the provider, a year."),
+    )
+    note = models.TextField(_("where the figures come from"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def entry(
+        self, model: str, location: str = "", *, is_sample: bool = False
+    ) -> records.PricingEntry:
+        """The values as a typed record (what a snapshot keeps and the arithmetic reads)."""
+        return records.PricingEntry(
+            model=model,
+            location=location,
+            basis=self.basis,
+            low=self.low,
+            expected=self.expected,
+            high=self.high,
+            currency=self.currency,
+            transition_basis=self.transition_basis,
+            transition_value=self.transition_value,
+            governance_basis=self.governance_basis,
+            governance_value=self.governance_value,
+            note=self.note,
+            is_sample=is_sample,
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        numbers = ("low", "expected", "high", "transition_value", "governance_value")
+        if any(getattr(self, name) is None for name in numbers):
+            return  # a missing value is reported on its own field
+        try:
+            self.entry("model").pricing()
+        except costing.CostingError as error:
+            field = error.field if error.field in {f.name for f in self._meta.fields} else None
+            raise ValidationError(
+                {field: costing_message(error)} if field else costing_message(error)
+            ) from error
+
+
+class PricingAssumption(PricingFields):
+    """A typical price for outsourcing to one model from one delivery location.
+
+    The shipped rows are samples: the source documents give no figures. An assumption
+    without a location holds for any location (a function with no preference, or one
+    whose location has no row of its own).
+    """
+
+    sourcing_model = models.ForeignKey(
+        SourcingModel,
+        verbose_name=_("sourcing model"),
+        on_delete=models.PROTECT,
+        related_name="pricing_assumptions",
+        limit_choices_to={"is_outsourced": True},
+    )
+    location = models.ForeignKey(
+        DeliveryOption,
+        verbose_name=_("delivery location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pricing_assumptions",
+        limit_choices_to={"kind": DeliveryKind.LOCATION},
+        help_text=_("Empty: any location, used when no row matches the function's location."),
+    )
+    is_sample = models.BooleanField(
+        _("sample assumption"),
+        default=True,
+        help_text=_("Illustrative figures, not market data: replace them with your own."),
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pricing_assumptions",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sourcing_model__order", "order", "pk"]
+        verbose_name = _("pricing assumption")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sourcing_model", "location"],
+                condition=models.Q(location__isnull=False),
+                name="one_pricing_per_model_and_location",
+            ),
+            models.UniqueConstraint(
+                fields=["sourcing_model"],
+                condition=models.Q(location__isnull=True),
+                name="one_any_location_pricing_per_model",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(low__lte=models.F("expected"))
+                & models.Q(expected__lte=models.F("high"))
+                & models.Q(low__gte=0),
+                name="pricing_range_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.location.name if self.location is not None else _("any location")
+        return f"{self.sourcing_model} · {where}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.sourcing_model_id is not None and not self.sourcing_model.is_outsourced:
+            raise ValidationError(
+                {"sourcing_model": _("Keeping work in-house is today's cost: it takes no price.")}
+            )
+        if self.location is not None and self.location.kind != DeliveryKind.LOCATION:
+            raise ValidationError(
+                {
+                    "location": catalogue_rules.WRONG_DELIVERY_KIND
+                    % {"kind": DELIVERY_KINDS[DeliveryKind.LOCATION]}
+                }
+            )
+
+    def record(self) -> records.PricingEntry:
+        """This assumption as a snapshot records it."""
+        return self.entry(
+            self.sourcing_model.slug,
+            self.location.slug if self.location is not None else "",
+            is_sample=self.is_sample,
+        )
+
+
+# --- The risk register's catalogue -----------------------------------------------------------
+
+
+class RiskType(SlugLockedModel):
+    """A kind of risk outsourcing a function can bring, with default mitigations per model."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("risk type")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_used(self) -> bool:
+        return self.ratings.exists()
+
+
+class RiskMitigation(models.Model):
+    """The usual way to reduce one risk type under one sourcing model."""
+
+    risk_type = models.ForeignKey(
+        RiskType, verbose_name=_("risk type"), on_delete=models.CASCADE, related_name="mitigations"
+    )
+    sourcing_model = models.ForeignKey(
+        SourcingModel,
+        verbose_name=_("sourcing model"),
+        on_delete=models.PROTECT,
+        related_name="risk_mitigations",
+    )
+    text = models.TextField(_("default mitigation"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sourcing_model__order", "pk"]
+        verbose_name = _("default mitigation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk_type", "sourcing_model"], name="one_mitigation_per_risk_and_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk_type} · {self.sourcing_model}"
+
+
 class CatalogueVersion(models.Model):
     """One row whose ``token`` changes whenever any catalogue table changes.
 
@@ -591,6 +848,9 @@ CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
     AnswerOption,
     OptionScore,
     Provider,
+    PricingAssumption,
+    RiskType,
+    RiskMitigation,
 )
 
 

@@ -1,5 +1,9 @@
 """CSV and JSON exports: one row (object) per business function.
 
+Besides the recommendation, each function carries its business case (the JSON: today's
+cost, the terms and every model's estimate; the CSV: the chosen model's figures) and its
+rated risks. Amounts are exact decimal strings in the business case's currency.
+
 Both read the stored result of each function, never the live catalogue, so an
 export says what the report says. The CSV is written by ``safe_csv``: every
 cell quoted, no piece of a cell that a spreadsheet would run as a formula.
@@ -10,16 +14,109 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from decisions.models import Assessment, FunctionAssessment
-from decisions.presentation import AssessmentView, FunctionView
+from decisions.presentation import AssessmentView, FunctionView, ModelEstimate
 from decisions.reports import safe_csv
 from decisions.reports.common import export_filename
 
 ANSWER_FIELDS = ("option_code", "option_label", "note")
+RISK_FIELDS = ("likelihood", "impact", "level", "owner")
+# The chosen model's business case in the CSV (the JSON has every model's).
+CASE_FIELDS = (
+    "currency",
+    "baseline",
+    "model",
+    "source",
+    "annual_run_cost",
+    "saving_low",
+    "saving_expected",
+    "saving_high",
+    "transition_cost",
+    "payback_months",
+    "net_value",
+)
+
+
+def _money(value: Decimal) -> str:
+    """An exact amount in cents, as a string ("1234.50")."""
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _estimate_record(row: ModelEstimate) -> dict[str, Any]:
+    estimate = row.estimate
+    record: dict[str, Any] = {
+        "model": row.slug,
+        "model_name": row.abbreviation,
+        "recommended": row.recommended,
+        "source": row.source or None,
+        "provider": row.provider or None,
+        "sample_assumption": row.is_sample,
+        "savings_not_assured": row.caveat,
+        "problem": str(row.problem) or None,
+        "annual_run_cost": None,
+        "saving_low": None,
+        "saving_expected": None,
+        "saving_high": None,
+        "transition_cost": None,
+        "payback_months": None,
+        "net_value": None,
+    }
+    if estimate is not None:
+        record.update(
+            annual_run_cost=_money(estimate.expected.annual_run_cost),
+            saving_low=_money(estimate.low.annual_saving),
+            saving_expected=_money(estimate.expected.annual_saving),
+            saving_high=_money(estimate.high.annual_saving),
+            transition_cost=_money(estimate.transition_cost),
+            payback_months=estimate.expected.payback_months,
+            net_value=_money(estimate.expected.net_value),
+        )
+    return record
+
+
+def business_case_record(view: FunctionView) -> dict[str, Any] | None:
+    """The function's business case: the baseline, the terms and each model's estimate.
+
+    Amounts are exact decimal strings (cents) in ``currency``; ``chosen_model`` is the
+    final decision's model where one is recorded, else the recommended one.
+    """
+    case = view.business_case
+    if case is None:
+        return None
+    chosen = case.chosen
+    return {
+        "currency": case.currency,
+        "baseline": _money(case.baseline.annual),
+        "ftes": str(case.case.ftes) if case.case.ftes is not None else None,
+        "cost_per_fte": str(case.case.cost_per_fte) if case.case.cost_per_fte is not None else None,
+        "yearly_volume": case.case.yearly_volume,
+        "term_months": case.terms.months,
+        "discount_rate": str(case.terms.discount_rate),
+        "chosen_model": chosen.slug if chosen is not None else None,
+        "estimates": [_estimate_record(row) for row in case.estimates],
+    }
+
+
+def risk_records(view: FunctionView) -> list[dict[str, Any]]:
+    """The rated risks, most serious first."""
+    return [
+        {
+            "risk": line.slug,
+            "risk_name": line.name,
+            "likelihood": line.likelihood,
+            "impact": line.impact,
+            "score": line.score,
+            "level": line.level.value,
+            "owner": line.owner,
+            "mitigation": line.mitigation,
+        }
+        for line in view.risks
+    ]
 
 
 def function_record(view: FunctionView) -> dict[str, Any]:
@@ -49,6 +146,9 @@ def function_record(view: FunctionView) -> dict[str, Any]:
         "criteria_version": None,
         "computed_at": None,
         "answers": {},
+        "business_case": None,
+        "risks": risk_records(view),
+        "high_risk_count": len(view.high_risks),
     }
     if not view.has_result:
         return record
@@ -71,8 +171,25 @@ def function_record(view: FunctionView) -> dict[str, Any]:
             }
             for answer in view.answers
         },
+        business_case=business_case_record(view),
     )
     return record
+
+
+def _case_cells(record: dict[str, Any]) -> dict[str, Any]:
+    """The CSV's business-case cells: the chosen model's estimate."""
+    case = record["business_case"]
+    if case is None:
+        return {}
+    chosen: dict[str, Any] = next(
+        (e for e in case["estimates"] if e["model"] == case["chosen_model"]), {}
+    )
+    return {
+        "currency": case["currency"],
+        "baseline": case["baseline"],
+        **{name: chosen.get(name) for name in CASE_FIELDS[2:] if name != "model"},
+        "model": case["chosen_model"],
+    }
 
 
 def _ordered_union(lists: Sequence[Sequence[str]]) -> list[str]:
@@ -109,6 +226,7 @@ class CSVExport:
         ]
         models = _ordered_union([list(r["scores"]) for r in records])
         criteria = _ordered_union([list(r["answers"]) for r in records])
+        risk_types = _ordered_union([[risk["risk"] for risk in r["risks"]] for r in records])
         header = [
             "number",
             "id",
@@ -129,12 +247,17 @@ class CSVExport:
             "criteria_version",
             "computed_at",
             *(f"{c}.{field}" for c in criteria for field in ANSWER_FIELDS),
+            *(f"business_case.{field}" for field in CASE_FIELDS),
+            "high_risk_count",
+            *(f"risk.{r}.{field}" for r in risk_types for field in RISK_FIELDS),
         ]
         buffer = io.StringIO()
         writer = safe_csv.writer(buffer)
         writer.writerow(header)
         for record in records:
             answers = record["answers"]
+            case = _case_cells(record)
+            risks = {risk["risk"]: risk for risk in record["risks"]}
             row = [
                 record["number"],
                 record["id"],
@@ -155,6 +278,9 @@ class CSVExport:
                 record["criteria_version"],
                 record["computed_at"],
                 *(answers.get(c, {}).get(field) for c in criteria for field in ANSWER_FIELDS),
+                *(case.get(field) for field in CASE_FIELDS),
+                record["high_risk_count"],
+                *(risks.get(r, {}).get(field) for r in risk_types for field in RISK_FIELDS),
             ]
             writer.writerow([_cell(value) for value in row])
         content = buffer.getvalue().encode("utf-8-sig")

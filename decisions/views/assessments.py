@@ -11,20 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import questionnaire, selectors, services
-from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet
-from decisions.presentation import AssessmentView
+from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet, check_function_list
+from decisions.presentation import AssessmentView, dashboard_cards
 from decisions.views.common import AuthenticatedHttpRequest
 
 
 @login_required
 @require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    assessments = selectors.dashboard_assessments(request.user)
+    assessments, counts, next_functions = selectors.dashboard_assessments(request.user)
     return render(
         request,
         "decisions/dashboard.html",
         {
-            "assessments": assessments,
+            "cards": dashboard_cards(assessments, counts, next_functions),
             "has_organization": selectors.organizations_for(request.user).exists(),
         },
     )
@@ -39,6 +39,9 @@ def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("decisions:dashboard")
     form = AssessmentCreateForm(request.POST or None, organizations=organizations)
     formset = CustomFunctionFormSet(request.POST or None, prefix="custom")
+    if request.method == "POST":
+        # Every error at once: the list of functions too, even when a field is wrong.
+        check_function_list(form, formset)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         custom = [
             (row["name"], row.get("activity"))
@@ -66,13 +69,17 @@ def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(request.user, pk)
-    overview = AssessmentView(assessment, selectors.assessment_functions(assessment))
+    walkthrough = questionnaire.current()
+    overview = AssessmentView(
+        assessment, selectors.assessment_functions(assessment), walkthrough=walkthrough
+    )
     return render(
         request,
         "decisions/assessment_detail.html",
         {
             "assessment": assessment,
             "overview": overview,
-            "question_count": len(questionnaire.current()),
+            "question_count": len(walkthrough),
+            "catalogue_token": walkthrough.token,
         },
     )

@@ -34,7 +34,7 @@ def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[st
 @login_required
 @require_http_methods(["GET", "POST"])
 def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    function = selectors.get_function_for_user(request.user, pk)
+    function = selectors.get_function_for_user(request.user, pk, with_result=True)
     if not FunctionView(function).has_result:
         messages.info(request, _("Answer every question to see the recommendation."))
         return redirect("decisions:function-start", pk=function.pk)
@@ -63,7 +63,7 @@ def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def function_recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
-    if function.result is None:
+    if not FunctionView(function).has_result:
         return redirect("decisions:function-start", pk=function.pk)
     try:
         services.recommendation_recompute(function=function)

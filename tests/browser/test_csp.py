@@ -23,9 +23,6 @@ from tests.conftest import answer_archetype
 
 pytestmark = pytest.mark.browser
 
-# Not the hidden templates nested-admin clones new rows from ("__prefix__", "-empty").
-REAL_ROWS = ":not([name*='__prefix__']):not([name*='-empty'])"
-
 
 def _admin_urls(staff) -> list[str]:
     """The admin index, and every registered model's list, add, change and history pages."""
@@ -68,30 +65,26 @@ def test_every_admin_page_loads_without_console_errors_or_csp_violations(
 
 
 def test_nested_criterion_page_adds_an_option_with_scores_under_the_csp(live, page, console, staff):
-    """nested-admin's JavaScript adds a row (with its own nested score rows) and it saves."""
+    """nested-admin's JavaScript adds a row to the option grid, with a score cell per scored
+    model, and it saves."""
     criterion = Criterion.objects.get(slug="complexity")
-    options_before = AnswerOption.objects.filter(question__criterion=criterion).count()
     sign_in_to_admin(page, live, staff.username)
     page.goto(live + reverse("admin:decisions_criterion_change", args=[criterion.pk]))
-    # The horizontal filter of the sources is built by admin JavaScript.
-    expect(page.get_by_role("listbox", name="Available sources")).to_be_visible()
+    expect(page.get_by_role("checkbox", name=re.compile("Harappa Education"))).to_be_visible()
 
     page.get_by_role("link", name="Add another Answer option").click()
-    # Tabular inline cells have no <label> (their heading is the column's <th>): select by name.
-    labels = page.locator(f"input[name$='-label']{REAL_ROWS}")
-    expect(labels).to_have_count(options_before + 1)
-    new_row = labels.last.get_attribute("name").removesuffix("-label")
-    page.locator(f"[name='{new_row}-label']").fill("Half routine, half analysis")
-    page.locator(f"[name='{new_row}-code']").fill("half-and-half")
-    scores = page.locator(f"input[name^='{new_row}-scores-'][name$='-score']{REAL_ROWS}")
-    expect(scores).to_have_count(3)  # one pre-filled row per scored model
-    for index in range(3):
-        scores.nth(index).fill("5")
+    # Grid cells are named by their column and row (a new row: "new option").
+    page.get_by_role("textbox", name="Label — new option").fill("Half routine, half analysis")
+    page.get_by_role("textbox", name="Code — new option").fill("half-and-half")
+    for model in ("BPO", "KPO", "In-house"):
+        page.get_by_role("spinbutton", name=f"{model} — new option").fill("5")
+    page.get_by_role("textbox", name="Reason for this change").fill("A mixed answer")
     page.get_by_role("button", name="Save", exact=True).first.click()
 
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     option = AnswerOption.objects.get(question__criterion=criterion, code="half-and-half")
-    assert option.scores.count() == 3
+    assert sorted(option.scores.values_list("score", flat=True)) == [5, 5, 5]
+    assert option.history.first().history_change_reason == "A mixed answer"
     console.assert_clean()
 
 
@@ -105,9 +98,12 @@ def test_history_of_a_reweighted_criterion_opens_under_the_csp(live, page, conso
 
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name=re.compile("Change history"))).to_be_visible()
-    expect(page.locator("#content")).to_contain_text("staff")  # who changed it
-    # Open the recorded version (simple_history's read-only "revert" form).
-    page.get_by_role("link", name=str(criterion)).first.click()
+    newest = page.locator("#change-history tbody tr").first
+    expect(newest).to_contain_text("staff")  # who changed it
+    expect(newest).to_contain_text("→ 4.5")  # what changed, in words
+    # Open the recorded version (simple_history's "revert" form) from its date.
+    newest.get_by_role("link").click()
+    expect(page.get_by_role("heading", name=re.compile("^Revert"))).to_be_visible()
     expect(page.get_by_label("Weight")).to_have_value("4.50")
     console.assert_clean()
 

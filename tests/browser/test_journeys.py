@@ -229,7 +229,7 @@ def test_the_questionnaire_can_be_completed_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
-    tab_to(page, page.get_by_role("link", name="Keyboard review"))
+    tab_to(page, page.get_by_role("link", name="Keyboard review", exact=True))
     page.keyboard.press("Enter")
     tab_to(page, page.get_by_role("link", name="Start — Data entry"))
     page.keyboard.press("Enter")

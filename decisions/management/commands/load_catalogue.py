@@ -43,26 +43,10 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from decisions.catalogue_rules import Problem, catalogue_problems, problems_of
-from decisions.models import catalogue
-from decisions.models.catalogue import NOT_FINITE, SlugLockedModel
+from decisions.models.catalogue import CATALOGUE_MODELS, NOT_FINITE, SlugLockedModel
 
 DEFAULT_FIXTURE = "catalogue"
 
-CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
-    catalogue.Source,
-    catalogue.SourcingModel,
-    catalogue.DeliveryOption,
-    catalogue.Activity,
-    catalogue.Industry,
-    catalogue.Benefit,
-    catalogue.Disagreement,
-    catalogue.Reading,
-    catalogue.Criterion,
-    catalogue.Question,
-    catalogue.AnswerOption,
-    catalogue.OptionScore,
-    catalogue.Provider,
-)
 NOT_CATALOGUE = "not a catalogue row: load it with loaddata"
 HISTORY_REASON = "Loaded from fixture {name}"
 
