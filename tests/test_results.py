@@ -260,9 +260,12 @@ def test_changed_criteria_are_flagged_and_recompute_shows_what_changed(manager_c
 
     response = manager_client.post(recompute_url(payroll))
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == result_url(payroll)
+    assert response.url == result_url(payroll) + "?recomputed=1"
     payroll.refresh_from_db()
     assert payroll.criteria_version != stored_version
+    just_after = manager_client.get(response.url).content.decode()
+    # Just after a recompute, what changed comes before the recommendation itself.
+    assert just_after.index("What changed") < just_after.index("Recommended model")
 
     html = page(manager_client, payroll)
     assert "The criteria have changed" not in html

@@ -14,6 +14,7 @@ from decisions import questionnaire, selectors, services
 from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet, check_function_list
 from decisions.presentation import AssessmentView, dashboard_cards
 from decisions.views.common import AuthenticatedHttpRequest
+from decisions.views.editing import take_recompute_summary
 
 
 @login_required
@@ -73,6 +74,9 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     overview = AssessmentView(
         assessment, selectors.assessment_functions(assessment), walkthrough=walkthrough
     )
+    undecided = next(
+        (view for view in overview.with_result if view.function.final_model_id is None), None
+    )
     return render(
         request,
         "decisions/assessment_detail.html",
@@ -81,5 +85,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "overview": overview,
             "question_count": len(walkthrough),
             "catalogue_token": walkthrough.token,
+            "undecided": undecided,
+            "recompute_summary": take_recompute_summary(request, assessment.pk),
         },
     )
