@@ -93,6 +93,7 @@ class ModelLine:
         return points(self.score)
 
 
+ROBUST_FACTOR = 2  # a criterion must count twice (or half) as much to flip: robust
 STRONG_PUSH = 0.10  # 10 points of the lead out of 100
 MODERATE_PUSH = 0.04
 
@@ -381,6 +382,46 @@ class FunctionView:
     @property
     def weakest(self) -> SensitivityRow | None:
         return next((row for row in self.sensitivity if row.weakest), None)
+
+    @property
+    def robustness(self) -> str:
+        """One plain sentence on how much one criterion would have to count, more or less, for
+        the recommendation to change (the result page; the weights stay in the folded table)."""
+        weakest = self.weakest
+        if weakest is None:
+            return str(_("Robust: no change to how much any one criterion counts would change it."))
+        raise_it = weakest.upper is not None and (
+            weakest.lower is None
+            or weakest.upper - weakest.weight <= weakest.weight - weakest.lower
+        )
+        values: dict[str, object] = {
+            "name": weakest.name,
+            "model": weakest.above if raise_it else weakest.below,
+        }
+        if raise_it:
+            factor = (weakest.upper or 0) / weakest.weight if weakest.weight else 0
+            values["times"] = plain_number(factor, 1)
+            sentence = _(
+                "“%(name)s” would have to count %(times)s times as much as it does now for "
+                "%(model)s to be recommended instead."
+            )
+            robust = factor >= ROBUST_FACTOR
+        elif not weakest.lower:
+            sentence = _(
+                "Only if “%(name)s” stopped counting altogether would %(model)s be "
+                "recommended instead."
+            )
+            robust = True
+        else:
+            share = 1 - weakest.lower / weakest.weight
+            values["percent"] = plain_number(share * 100, 0)
+            sentence = _(
+                "“%(name)s” would have to count %(percent)s %% less than it does now for "
+                "%(model)s to be recommended instead."
+            )
+            robust = share >= 1 - 1 / ROBUST_FACTOR
+        prefix = _("Robust:") if robust else _("Sensitive:")
+        return f"{prefix} {sentence % values}"
 
     @property
     def what_would_flip(self) -> str:

@@ -69,8 +69,12 @@ def test_result_page_explains_the_recommendation(manager_client, payroll):
         assert escape(driver.name) in html
         said = f"You said \u2018{driver.option_label}\u2019 for {driver.name} — points to BPO"
         assert escape(said) in html
-    assert escape(summary.what_would_flip) in html
+    assert escape(summary.robustness) in html
+    assert summary.robustness.startswith(("Robust: ", "Sensitive: "))
+    assert " from " not in summary.robustness  # no "from 1 to 40.75"
+    assert f"{summary.band.label}</strong> (BPO leads" in html
     assert f"by {summary.margin_points} points out of 100" in html
+    assert "for the lead" not in html  # no "+12.9 points for the lead"
     assert escape(summary.contract_shape) in html
     assert "onshore, back office" in html  # the delivery/office refinement
     assert "<svg" in html
