@@ -105,9 +105,12 @@ def test_an_expired_session_keeps_the_submitted_answer_for_the_next_sign_in(
     assert f'value="{option.pk}" id="id_option_1" checked' in page
     assert "Typed late</textarea>" in page
     assert "before your session expired" in page
+    assert "data-unsaved-on-load" in page  # leaving it unsaved asks first
     assert not Answer.objects.exists(), "kept, not saved: the manager saves it"
     # Once only.
-    assert "Typed late" not in client.get(step_url(function, 2)).content.decode()
+    again = client.get(step_url(function, 2)).content.decode()
+    assert "Typed late" not in again
+    assert "data-unsaved-on-load" not in again
 
 
 def test_a_kept_submission_is_never_shown_to_someone_outside_the_organisation(

@@ -127,6 +127,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
         answer.question_id: answer
         for answer in function.answers.only("question_id", "option_id", "note")
     }
+    restored = False
     if request.method != "POST":
         current = answers.get(question.id)
         initial: dict[str, object] = (
@@ -140,6 +141,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
         expired = step_drafts.take_expired_post(
             request.session, path=request.path, user=request.user
         )
+        restored = expired is not None
         if expired is not None:
             if expired.option.isdigit() and question.option(int(expired.option)) is not None:
                 initial["option"] = int(expired.option)
@@ -165,6 +167,8 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
             "percent": round(100 * answered / len(walkthrough)),
             "answered_count": answered,
             "return_to_review": return_to_review,
+            # An answer restored after a session expiry is not saved yet: warn before leaving.
+            "restored": restored,
             "steps": [
                 {"number": q.number, "name": q.criterion.name, "answered": q.id in answers}
                 for q in walkthrough.questions

@@ -6,6 +6,7 @@
  *   <form data-warn-unsaved>   warns on leaving the page with unsaved edits (questionnaire steps):
  *                              a link click asks first, any other way out gets the browser's
  *                              "leave site?" prompt (beforeunload)
+ *   <form data-warn-unsaved data-unsaved-on-load>   ... and counts as unsaved from the start
  *   [data-focus-on-load]       takes the focus when the page opens (an error summary);
  *                              otherwise the element the URL's #fragment names does, when it
  *                              has a tabindex (the question of a step)
@@ -53,6 +54,11 @@
     if (!event.defaultPrevented) {
       dirtyForms.delete(event.target);
     }
+  });
+
+  // A form filled in by the server but not saved yet (an answer restored after a session expiry).
+  document.querySelectorAll("form[data-warn-unsaved][data-unsaved-on-load]").forEach(function (form) {
+    dirtyForms.add(form);
   });
 
   // A link elsewhere (the step list, a breadcrumb, the menu) while an answer is unsaved.
