@@ -124,7 +124,7 @@ def test_a_double_clicked_last_step_makes_one_recommendation(catalogue, function
     assert function.result is not None
     assert function.recommended_model_id is not None
     assert function.previous is None  # computed once per catalogue version, not stacked
-    assert function.assessment.status == Assessment.Status.COMPLETED
+    assert function.assessment.status == Assessment.Status.IN_PROGRESS  # no final decision yet
 
 
 def test_a_double_clicked_new_assessment_creates_one(catalogue, manager, organization):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -266,4 +267,31 @@ def test_a_new_three_function_assessment_on_a_phone_loses_nothing(live, page, co
         assert Answer.objects.get(
             function=function, question_id=questionnaire.current().questions[2].id
         ).note == (f"Phone note for {name}")
+    console.assert_clean()
+
+
+def test_an_answer_submitted_after_the_session_expired_comes_back_after_signing_in(
+    live, page, console, manager, organization
+):
+    assessment = factories.AssessmentFactory(organization=organization, owner=manager)
+    function = factories.FunctionAssessmentFactory(assessment=assessment, name="Payroll")
+    label = questionnaire.current().questions[0].options[1].label
+    sign_in(page, live, manager.username)
+    page.goto(live + reverse("decisions:function-step", args=[function.pk, 1]))
+    page.get_by_role("radio", name=starts_with(label)).check()
+    page.get_by_label("Note (optional)").fill("Typed just before lunch")
+    page.context.clear_cookies(name=django_settings.SESSION_COOKIE_NAME)  # the session expires
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_text("Your session expired")).to_be_visible()
+    page.get_by_label("Username").fill(manager.username)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(step_url(function.pk, 1))
+    expect(page.get_by_role("radio", name=starts_with(label))).to_be_checked()
+    expect(page.get_by_label("Note (optional)")).to_have_value("Typed just before lunch")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_url(step_url(function.pk, 2))
+    assert Answer.objects.get(function=function).note == "Typed just before lunch"
     console.assert_clean()
