@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Activity
@@ -65,3 +66,28 @@ class FunctionImportForm(_BootstrapForm):
             "One function name per row in the first column; a heading row “Name” is skipped."
         ),
     )
+
+
+class FunctionListFileForm(_BootstrapForm):
+    """The new-assessment page's optional list of names from a file (prefix ``list``)."""
+
+    file = forms.FileField(
+        label=_("Or import a list of names (CSV or XLSX)"),
+        required=False,
+        help_text=_(
+            "One function name per row in the first column; a heading row “Name” is skipped."
+        ),
+    )
+
+    def names(self) -> list[str]:
+        """The names in the file (none without one); an error on the field for a bad file."""
+        from decisions import function_import
+
+        upload = self.cleaned_data.get("file") if self.is_valid() else None
+        if not upload:
+            return []
+        try:
+            return function_import.read_function_names(upload, upload.name or "", upload.size)
+        except ValidationError as error:
+            self.add_error("file", error)
+            return []

@@ -223,3 +223,38 @@ def test_the_overview_primary_button_is_the_next_thing_to_do(manager_client, man
     FunctionAssessment.objects.filter(name="Travel").delete()
     page = manager_client.get(detail_url(assessment)).content.decode()
     assert f"Record the final decision: {done.name}" in page
+
+
+def test_a_new_assessment_can_import_its_functions_from_a_file(manager_client, organization):
+    from tests.test_assessments import CREATE_URL, create_payload
+
+    data = create_payload(
+        organization,
+        title="Imported",
+        **{"list-file": SimpleUploadedFile("list.csv", b"Name\nPayroll\nLegal\n")},
+    )
+    response = manager_client.post(CREATE_URL, data)
+    assert response.status_code == HTTPStatus.FOUND
+    assessment = Assessment.objects.get(title="Imported")
+    assert list(assessment.functions.order_by("order").values_list("name", flat=True)) == [
+        "Payroll",
+        "Legal",
+    ]
+
+
+def test_a_new_assessment_with_a_bad_file_shows_the_row_with_the_other_errors(
+    manager_client, organization
+):
+    from tests.test_assessments import CREATE_URL, create_payload
+
+    data = create_payload(
+        organization,
+        title="",
+        **{"list-file": SimpleUploadedFile("list.csv", b"Payroll\npayroll\n")},
+    )
+    response = manager_client.post(CREATE_URL, data)
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "Row 2: “payroll” is already in the list" in page
+    assert "This field is required." in page  # the title's error at the same time
+    assert not Assessment.objects.exists()
