@@ -295,3 +295,31 @@ def test_an_answer_submitted_after_the_session_expired_comes_back_after_signing_
     expect(page).to_have_url(step_url(function.pk, 2))
     assert Answer.objects.get(function=function).note == "Typed just before lunch"
     console.assert_clean()
+
+
+def test_leaving_a_step_with_an_unsaved_choice_asks_first(
+    live, page, console, manager, organization
+):
+    assessment = factories.AssessmentFactory(organization=organization, owner=manager)
+    function = factories.FunctionAssessmentFactory(assessment=assessment, name="Payroll")
+    sign_in(page, live, manager.username)
+    page.goto(live + reverse("decisions:function-step", args=[function.pk, 1]))
+    page.get_by_role("radio").first.check()
+    questions: list[str] = []
+
+    def refuse(dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    steps = page.get_by_role("navigation", name="Questionnaire steps")
+    steps.get_by_role("link", name="Review all answers").click()
+    assert questions == ["Your answer on this page is not saved yet. Leave without saving it?"]
+    expect(page).to_have_url(step_url(function.pk, 1))
+    expect(page.get_by_role("radio").first).to_be_checked()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Dashboard").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    assert not Answer.objects.exists()  # left on purpose: nothing saved, nothing half-saved
+    console.assert_clean()
