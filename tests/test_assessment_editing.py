@@ -258,3 +258,26 @@ def test_a_new_assessment_with_a_bad_file_shows_the_row_with_the_other_errors(
     assert "Row 2: “payroll” is already in the list" in page
     assert "This field is required." in page  # the title's error at the same time
     assert not Assessment.objects.exists()
+
+
+def test_the_migration_reopens_assessments_completed_without_final_decisions(
+    manager, assessment, function
+):
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps as django_apps
+
+    folder = Path(importlib.import_module("decisions.migrations").__file__).parent
+    (path,) = folder.glob("*_ux_completed_status.py")
+    migration = importlib.import_module(f"decisions.migrations.{path.stem}")
+    answer_all(function, manager)
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.COMPLETED)
+
+    migration.forwards(django_apps, None)
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.IN_PROGRESS
+
+    migration.backwards(django_apps, None)
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.COMPLETED
