@@ -120,6 +120,6 @@ def restore(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("decisions", "0400_ux_completed_status")]
+    dependencies = [("decisions", "0009_ux_completed_status")]
 
     operations = [migrations.RunPython(reword, restore)]
