@@ -261,20 +261,32 @@ class ReviewRow:
     option: OptionDef | None
 
 
-def answered_question_ids(function: FunctionAssessment) -> set[int]:
-    return set(function.answers.values_list("question_id", flat=True))
+def own_answers(function: FunctionAssessment, user: AnyUser) -> QuerySet[Answer]:
+    """The user's own answers to a function (as one of its respondents)."""
+    return function.answers.filter(respondent__user_id=user.pk or 0)
+
+
+def answered_question_ids(function: FunctionAssessment, user: AnyUser) -> set[int]:
+    return set(own_answers(function, user).values_list("question_id", flat=True))
 
 
 def review_rows(
-    function: FunctionAssessment, walkthrough: Questionnaire
+    function: FunctionAssessment, walkthrough: Questionnaire, user: AnyUser
 ) -> tuple[list[ReviewRow], list[Contradiction]]:
-    """Every question with the function's answer (or None), and contradictory pairs."""
-    answers = {answer.question_id: answer for answer in function.answers.all()}
+    """Every question with the user's own answer (or None), and contradictory pairs.
+
+    A "Not sure" answer has an answer and no option.
+    """
+    answers = {answer.question_id: answer for answer in own_answers(function, user)}
     rows = []
     answered = []
     for question in walkthrough.questions:
         answer = answers.get(question.id)
-        option = question.option(answer.option_id) if answer is not None else None
+        option = (
+            question.option(answer.option_id)
+            if answer is not None and answer.option_id is not None
+            else None
+        )
         rows.append(ReviewRow(question=question, answer=answer, option=option))
         if option is not None and question.criterion.is_scored:
             answered.append(

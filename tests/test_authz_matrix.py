@@ -26,9 +26,18 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from decisions import questionnaire
-from decisions.models import Answer, BusinessCase, FunctionAssessment, Organization, RiskRating
+from decisions.models import (
+    Answer,
+    BusinessCase,
+    FunctionAssessment,
+    Invitation,
+    Organization,
+    RiskRating,
+    Settlement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -300,6 +309,19 @@ def admin_objects(recommended_function, staff) -> dict[type[models.Model], model
     AccessAttempt.objects.create(**access, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**access)
     AccessFailureLog.objects.create(**access)
+    answer = recommended_function.answers.select_related("question").first()
+    Settlement.objects.create(
+        function=recommended_function,
+        question=answer.question,
+        option_id=answer.option_id,
+        settled_at=timezone.now(),
+    )
+    Invitation.objects.create(
+        assessment=recommended_function.assessment,
+        email="guest@example.com",
+        token_hash="0" * 64,
+        expires_at=timezone.now(),
+    )
     rows = {}
     for model in admin.site._registry:
         obj = model._default_manager.order_by("pk").first()

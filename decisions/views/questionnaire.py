@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import questionnaire, selectors, services
-from decisions.forms import StepForm, add_service_error
+from decisions.forms import NOT_SURE, StepForm, add_service_error
 from decisions.models import FunctionAssessment
 from decisions.views.common import AuthenticatedHttpRequest
 
@@ -24,7 +24,7 @@ ACTIONS = {"back", "continue", "exit"}
 def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resume: go to the first unanswered step, or the review when all are answered."""
     function = selectors.get_function_for_user(request.user, pk)
-    answered = selectors.answered_question_ids(function)
+    answered = selectors.answered_question_ids(function, request.user)
     for question in questionnaire.current().questions:
         if question.id not in answered:
             return redirect("decisions:function-step", pk=function.pk, step=question.number)
@@ -69,11 +69,13 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                 return _leave(function, step, action)
     answers = {
         answer.question_id: answer
-        for answer in function.answers.only("question_id", "option_id", "note")
+        for answer in selectors.own_answers(function, request.user).only(
+            "question_id", "option_id", "note"
+        )
     }
     if request.method != "POST":
         current = answers.get(question.id)
-        initial = {"option": current.option_id, "note": current.note} if current else {}
+        initial = {"option": current.option_id or NOT_SURE, "note": current.note} if current else {}
         form = StepForm(initial=initial, question=question)
 
     answered = sum(1 for q in walkthrough.questions if q.id in answers)
@@ -114,7 +116,7 @@ def _leave(function: FunctionAssessment, step: int, action: str) -> HttpResponse
 @require_safe
 def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk)
-    rows, contradictions = selectors.review_rows(function, questionnaire.current())
+    rows, contradictions = selectors.review_rows(function, questionnaire.current(), request.user)
     complete = all(row.answer is not None for row in rows)
     if request.GET.get("saved"):
         messages.success(request, _("Saved."))
