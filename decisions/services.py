@@ -414,6 +414,11 @@ def _score_alone(
     return engine, unsure, float(share)
 
 
+def recompute_locked(function: FunctionAssessment) -> None:
+    """Recompute a function whose row the caller has locked (inside its transaction)."""
+    _refresh_progress(function)
+
+
 def recommendation_recompute(*, function: FunctionAssessment) -> FunctionAssessment:
     """Recompute a stored recommendation under the current catalogue.
 

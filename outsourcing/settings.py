@@ -320,3 +320,22 @@ if ASSESSMENTS_PER_HOUR < 1:
 
 # Report generation: the URL fetcher serves only these folders from disk.
 REPORT_ASSET_DIRS = [BASE_DIR / "static"]
+
+# Mail (invitations to answer): printed to the console in development, SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sourcing Advisor <noreply@localhost>")
+# An invitation link to answer works once, for this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_DAYS must be at least 1.")
