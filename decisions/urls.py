@@ -1,6 +1,15 @@
 from django.urls import path
 
-from decisions.views import assessments, business, guide, pages, questionnaire, reports, results
+from decisions.views import (
+    assessments,
+    business,
+    group,
+    guide,
+    pages,
+    questionnaire,
+    reports,
+    results,
+)
 
 app_name = "decisions"
 
@@ -10,6 +19,13 @@ urlpatterns = [
     path("dashboard/", assessments.dashboard, name="dashboard"),
     path("assessments/new/", assessments.assessment_create, name="assessment-create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
+    path(
+        "assessments/<int:pk>/respondents/",
+        group.assessment_respondents,
+        name="assessment-respondents",
+    ),
+    path("functions/<int:pk>/settle/", group.function_settle, name="function-settle"),
+    path("invitations/<str:token>/", group.invitation_accept, name="invitation-accept"),
     path("functions/<int:pk>/", questionnaire.function_start, name="function-start"),
     path(
         "functions/<int:pk>/steps/<int:step>/",

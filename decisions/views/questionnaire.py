@@ -23,7 +23,7 @@ ACTIONS = {"back", "continue", "exit"}
 @require_safe
 def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resume: go to the first unanswered step, or the review when all are answered."""
-    function = selectors.get_function_for_user(request.user, pk)
+    function = selectors.get_function_to_answer(request.user, pk)
     answered = selectors.answered_question_ids(function, request.user)
     for question in questionnaire.current().questions:
         if question.id not in answered:
@@ -34,7 +34,7 @@ def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> HttpResponse:
-    function = selectors.get_function_for_user(request.user, pk)
+    function = selectors.get_function_to_answer(request.user, pk)
     walkthrough = questionnaire.current()
     question = walkthrough.step(step)
     if question is None:
@@ -48,7 +48,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
         form = StepForm(request.POST, question=question)
         if action != "continue" and not request.POST.get("option"):
             # Back or exit without choosing anything: nothing to save.
-            return _leave(function, step, action)
+            return _leave(function, step, action, request.user)
         if form.is_valid():
             try:
                 services.answer_save(
@@ -66,7 +66,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                     if return_to_review or step == len(walkthrough):
                         return redirect("decisions:function-review", pk=function.pk)
                     return redirect("decisions:function-step", pk=function.pk, step=step + 1)
-                return _leave(function, step, action)
+                return _leave(function, step, action, request.user)
     answers = {
         answer.question_id: answer
         for answer in selectors.own_answers(function, request.user).only(
@@ -93,6 +93,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
             "percent": round(100 * answered / len(walkthrough)),
             "answered_count": answered,
             "return_to_review": return_to_review,
+            "guest": not selectors.is_member(request.user, function),
             "steps": [
                 {"number": q.number, "name": q.criterion.name, "answered": q.id in answers}
                 for q in walkthrough.questions
@@ -101,7 +102,14 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
     )
 
 
-def _leave(function: FunctionAssessment, step: int, action: str) -> HttpResponse:
+def _leave(
+    function: FunctionAssessment, step: int, action: str, user: object = None
+) -> HttpResponse:
+    if user is not None and not selectors.is_member(user, function):  # type: ignore[arg-type]
+        # A colleague invited to answer sees their functions on the dashboard only.
+        if action == "back" and step > 1:
+            return redirect("decisions:function-step", pk=function.pk, step=step - 1)
+        return redirect("decisions:dashboard")
     if action == "back":
         if step > 1:
             return redirect("decisions:function-step", pk=function.pk, step=step - 1)
@@ -115,7 +123,7 @@ def _leave(function: FunctionAssessment, step: int, action: str) -> HttpResponse
 @login_required
 @require_safe
 def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    function = selectors.get_function_for_user(request.user, pk)
+    function = selectors.get_function_to_answer(request.user, pk)
     rows, contradictions = selectors.review_rows(function, questionnaire.current(), request.user)
     complete = all(row.answer is not None for row in rows)
     if request.GET.get("saved"):
@@ -129,5 +137,6 @@ def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "contradictions": contradictions,
             "complete": complete,
+            "guest": not selectors.is_member(request.user, function),
         },
     )

@@ -15,9 +15,12 @@ from decisions.forms import DecisionForm, add_service_error
 from decisions.models import FunctionAssessment
 from decisions.presentation import FunctionView
 from decisions.views.common import AuthenticatedHttpRequest
+from decisions.views.group import group_context
 
 
-def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
+def _result_context(
+    function: FunctionAssessment, form: DecisionForm, user: object = None
+) -> dict[str, object]:
     walkthrough = questionnaire.current()
     view = FunctionView(function, walkthrough=walkthrough)
     return {
@@ -28,6 +31,7 @@ def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[st
         "stale": view.is_stale(walkthrough.version),
         # Keys the cached analysis: the shortlist reads the live provider profiles.
         "catalogue_token": walkthrough.token,
+        **group_context(function, view, walkthrough, user),
     }
 
 
@@ -35,6 +39,16 @@ def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[st
 @require_http_methods(["GET", "POST"])
 def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk, with_result=True)
+    if selectors.pending_respondent(request.user, function) is not None:
+        # No anchoring: the others' answers are shown only after one's own.
+        messages.info(
+            request,
+            _(
+                "You were asked to answer this function: give your answers first, then you see "
+                "the others' and the recommendation."
+            ),
+        )
+        return redirect("decisions:function-start", pk=function.pk)
     if not FunctionView(function).has_result:
         messages.info(request, _("Answer every question to see the recommendation."))
         return redirect("decisions:function-start", pk=function.pk)
@@ -56,7 +70,9 @@ def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         initial_model = function.final_model_id or function.recommended_model_id
         form = DecisionForm(initial={"final_model": initial_model, "reason": function.final_reason})
-    return render(request, "decisions/function_result.html", _result_context(function, form))
+    return render(
+        request, "decisions/function_result.html", _result_context(function, form, request.user)
+    )
 
 
 @login_required
