@@ -85,6 +85,15 @@ def new_settings(function: FunctionAssessment) -> dict[str, Any]:
     return {"currency": "USD", "discount_rate_percent": "6", "contract_term_months": "36"}
 
 
+def an_invitation(function: FunctionAssessment) -> dict[str, Any]:
+    return {"invite-email": "colleague@example.com", "invite-functions": [function.pk]}
+
+
+def a_settlement(function: FunctionAssessment) -> dict[str, Any]:
+    question = next(q for q in questionnaire.current().questions if q.criterion.is_scored)
+    return {"question": question.pk, "option": question.options[0].pk, "action": "settle"}
+
+
 # What a member gets, for every decisions URL that takes an object id.
 MATRIX = [
     Case("assessment-detail"),
@@ -153,6 +162,21 @@ MATRIX = [
         status=HTTPStatus.FOUND,
         redirect_to="decisions:function-result",
     ),
+    Case("assessment-respondents"),
+    Case(
+        "assessment-respondents",
+        method="post",
+        data=an_invitation,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:assessment-respondents",
+    ),
+    Case(
+        "function-settle",
+        method="post",
+        data=a_settlement,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-result",
+    ),
     Case("organization-settings"),
     Case(
         "organization-settings",
@@ -163,11 +187,14 @@ MATRIX = [
     ),
 ]
 # The object each URL's id names.
-ASSESSMENT_URLS = {"assessment-detail", "assessment-report"} | {
+ASSESSMENT_URLS = {"assessment-detail", "assessment-report", "assessment-respondents"} | {
     "assessment-export-csv",
     "assessment-export-json",
 }
 ORGANIZATION_URLS = {"organization-settings"}
+# URLs that take a secret token instead of an id: tested in tests/test_group.py (an
+# invitation link is for visitors without an account; a wrong token gets 404).
+TOKEN_URLS = {"invitation-accept"}
 # URLs without an id: public ones; every other one needs a login.
 PUBLIC_URLS = {"home", "guide"}
 
@@ -188,7 +215,7 @@ def test_every_id_taking_url_is_in_the_matrix():
     id_taking = {p.name for p in decisions_patterns() if takes_an_id(p)}
 
     assert id_taking, "the resolver introspection found nothing: it is broken"
-    assert id_taking == {case.name for case in MATRIX}
+    assert id_taking - TOKEN_URLS == {case.name for case in MATRIX}
 
 
 @pytest.mark.parametrize(
