@@ -288,3 +288,44 @@ def test_a_member_who_is_not_the_owner_cannot_ask(client, function, colleague):
 
     assert response.status_code == HTTPStatus.FOUND
     assert not Respondent.objects.exists()
+
+
+def test_exports_carry_respondents_consensus_and_settlements(
+    manager_client, function, manager, colleague
+):
+    import csv
+    import io
+    import json
+
+    answer_archetype(function, manager, "Payroll processing")
+    answer_all(function, colleague, _as("Market research"))
+    question = next(q for q in questionnaire.current().questions if q.criterion.is_scored)
+    respondents.criterion_settle(
+        function=function,
+        question=question,
+        option_id=question.options[0].id,
+        note="We agreed",
+        user=manager,
+    )
+    pk = function.assessment.pk
+
+    data = json.loads(
+        manager_client.get(reverse("decisions:assessment-export-json", args=[pk])).content
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                manager_client.get(
+                    reverse("decisions:assessment-export-csv", args=[pk])
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+
+    group = data["functions"][0]["group"]
+    assert sorted(group["respondents"]) == ["Cara Colleague", "manager"]
+    assert group["rule"] == "mean-of-option-scores/v1"
+    assert group["settled"][0]["note"] == "We agreed"
+    assert {i["respondent"] for i in group["individual"]} == {"Cara Colleague", "manager"}
+    assert "Cara Colleague" in rows[0]["group.respondents"]
+    assert question.criterion.name in rows[0]["group.settled"]
