@@ -329,3 +329,43 @@ def test_exports_carry_respondents_consensus_and_settlements(
     assert {i["respondent"] for i in group["individual"]} == {"Cara Colleague", "manager"}
     assert "Cara Colleague" in rows[0]["group.respondents"]
     assert question.criterion.name in rows[0]["group.settled"]
+
+
+def test_the_demo_has_two_managers_who_disagree_and_settling_decides():
+    from decisions.demo import COMPLETED_TITLE, DEMO_USERS, setup_demo
+    from decisions.models import Assessment
+
+    setup_demo()
+    setup_demo()  # again: nothing doubles
+    assert {"manager", "finance"} <= {u.username for u in DEMO_USERS}
+    assessment = Assessment.objects.get(title=COMPLETED_TITLE)
+    reporting = assessment.functions.get(name="Monthly management reporting")
+    analytics = assessment.functions.get(name="Data analytics")
+    assert reporting.respondents.count() == analytics.respondents.count() == 2
+    group = FunctionView(reporting).group
+    assert reporting.borderline
+    assert group.open_disagreements == ["Complexity of the work"]
+    assert {model for _name, model in group.individual} == {
+        "Business process outsourcing",
+        "Knowledge process outsourcing",
+    }
+    assert FunctionView(analytics).group.open_disagreements
+
+    question = next(
+        q for q in questionnaire.current().questions if q.criterion.slug == "complexity"
+    )
+    maria_choice = next(
+        o
+        for o in question.options
+        if o.code == ARCHETYPES["Monthly management reporting"]["complexity"]
+    )
+    respondents.criterion_settle(
+        function=reporting,
+        question=question,
+        option_id=maria_choice.id,
+        note="Month-end work is a standard cycle.",
+        user=assessment.owner,
+    )
+    reporting.refresh_from_db()
+    assert reporting.recommended_model.slug == "bpo"
+    assert FunctionView(reporting).group.open_disagreements == []
