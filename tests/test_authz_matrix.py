@@ -91,7 +91,11 @@ def an_invitation(function: FunctionAssessment) -> dict[str, Any]:
 
 def a_settlement(function: FunctionAssessment) -> dict[str, Any]:
     question = next(q for q in questionnaire.current().questions if q.criterion.is_scored)
-    return {"question": question.pk, "option": question.options[0].pk, "action": "settle"}
+    return {
+        "question": question.pk,
+        f"settle-{question.pk}-option": question.options[0].pk,
+        "action": "settle",
+    }
 
 
 # What a member gets, for every decisions URL that takes an object id.

@@ -369,3 +369,44 @@ def test_the_demo_has_two_managers_who_disagree_and_settling_decides():
     reporting.refresh_from_db()
     assert reporting.recommended_model.slug == "bpo"
     assert FunctionView(reporting).group.open_disagreements == []
+
+
+def test_settling_through_the_page(manager_client, function, manager, colleague):
+    answer_archetype(function, manager, "Payroll processing")
+    answer_all(function, colleague, _as("Market research"))
+    question = next(q for q in questionnaire.current().questions if q.criterion.is_scored)
+    url = reverse("decisions:function-settle", args=[function.pk])
+
+    response = manager_client.post(
+        url,
+        {
+            "question": question.pk,
+            f"settle-{question.pk}-option": NOT_SURE,
+            f"settle-{question.pk}-note": "Nobody knows yet",
+            "action": "settle",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    settlement = Settlement.objects.get(function=function)
+    assert settlement.option is None
+    assert settlement.note == "Nobody knows yet"
+    function.refresh_from_db()
+    assert question.criterion.slug in function.stored_result.unsure
+    page = manager_client.get(reverse("decisions:function-result", args=[function.pk]))
+    assert "Nobody knows yet" in page.content.decode()
+
+    manager_client.post(url, {"question": question.pk, "action": "unsettle"})
+    assert not Settlement.objects.filter(function=function).exists()
+
+
+def test_a_tampered_settle_post_gets_a_message(manager_client, function, manager, colleague):
+    answer_all(function, manager)
+    answer_all(function, colleague)
+    url = reverse("decisions:function-settle", args=[function.pk])
+
+    response = manager_client.post(url, {"question": "x", "action": "settle"}, follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "no longer exists" in response.content.decode()
+    assert not Settlement.objects.exists()
