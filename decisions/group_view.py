@@ -44,7 +44,7 @@ def spread_words(spread: float, answered: int) -> str:
         return _("Only one answer")
     apart = out_of_ten(spread)
     if apart == 0:
-        return _("Everyone gave the same weight of answer")
+        return _("No difference in scores")
     return ngettext("Up to %(n)d point of 10 apart", "Up to %(n)d points of 10 apart", apart) % {
         "n": apart
     }
@@ -71,6 +71,7 @@ class CriterionGroupView:
     split: bool
     settled: records.SettledEntry | None
     left_out: bool
+    differs: bool = False  # the respondents gave different answers
 
     @property
     def open_disagreement(self) -> bool:
@@ -159,6 +160,7 @@ class GroupView:
                     split=c.split,
                     settled=settled.get(c.slug),
                     left_out=c.left_out,
+                    differs=len({s.option for s in c.stances}) > 1,
                 )
             )
         return rows
@@ -171,6 +173,11 @@ class GroupView:
     @property
     def split_criteria(self) -> list[CriterionGroupView]:
         return [c for c in self.criteria if c.split]
+
+    @property
+    def agreed_count(self) -> int:
+        """Criteria on which everyone gave the same answer and nothing was settled."""
+        return sum(1 for c in self.criteria if not c.differs and c.settled is None)
 
     @property
     def settled(self) -> list[SettledView]:
