@@ -410,3 +410,21 @@ def test_a_tampered_settle_post_gets_a_message(manager_client, function, manager
     assert response.status_code == HTTPStatus.OK
     assert "no longer exists" in response.content.decode()
     assert not Settlement.objects.exists()
+
+
+def test_the_stored_group_record_round_trips_and_old_rows_still_load(function, manager, colleague):
+    from decisions import records
+
+    answer_archetype(function, manager, "Payroll processing")
+    answer_all(function, colleague, _as("Market research"))
+    data = function.stored_result.to_json()
+
+    again = records.StoredResult.from_json(data)
+    old = records.StoredResult.from_json(
+        {k: v for k, v in data.items() if k not in {"group", "unsure", "unsure_share"}}
+    )
+
+    assert again == function.stored_result
+    assert again.group.respondents == function.stored_result.group.respondents
+    assert old.group is None
+    assert old.unsure == ()
