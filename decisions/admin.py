@@ -55,6 +55,7 @@ from decisions.models import (
     Disagreement,
     FunctionAssessment,
     Industry,
+    Invitation,
     Membership,
     OptionScore,
     Organization,
@@ -63,9 +64,11 @@ from decisions.models import (
     Provider,
     Question,
     Reading,
+    Respondent,
     RiskMitigation,
     RiskRating,
     RiskType,
+    Settlement,
     Source,
     SourcingModel,
 )
@@ -1198,3 +1201,55 @@ class AnswerAdmin(OperationalAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ViewOnlyAdmin(SuperuserOnlyAdmin):
+    """Respondents, settlements and invitations change in the app, where results follow."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Respondent)
+class RespondentAdmin(_ViewOnlyAdmin):
+    list_display = ["function", "user", "asked_by", "asked_at", "submitted_at"]
+    list_select_related = ["function", "user", "asked_by"]
+    search_fields = ["function__name", "user__username"]
+    fields = readonly_fields = ("function", "user", "asked_by", "asked_at", "submitted_at")
+
+
+@admin.register(Settlement)
+class SettlementAdmin(OperationalAdmin):
+    list_display = ["function", "question", "option", "settled_by", "settled_at"]
+    list_select_related = ["function", "question", "option", "settled_by"]
+    search_fields = ["function__name", "note"]
+    fields = readonly_fields = (
+        "function",
+        "question",
+        "option",
+        "note",
+        "settled_by",
+        "settled_at",
+    )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ViewOnlyAdmin):
+    list_display = ["email", "assessment", "created_by", "created_at", "expires_at", "used_at"]
+    list_select_related = ["assessment", "created_by"]
+    search_fields = ["email"]
+    fields = readonly_fields = (
+        "email",
+        "assessment",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "used_by",
+    )

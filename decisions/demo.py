@@ -1,4 +1,7 @@
-"""Demo data for `make run`: an organisation, a manager, an admin and two assessments.
+"""Demo data for `make run`: an organisation, two managers, an admin and two assessments.
+
+The second manager (finance) answered two functions of the completed assessment too,
+differently from the first, so they show disagreement, consensus and settling.
 
 Idempotent: running it again keeps what exists (and resets the demo passwords
 so the printed sign-ins always work).
@@ -24,6 +27,7 @@ from decisions.models import (
     Membership,
     Organization,
     PricingBasis,
+    Respondent,
     RiskType,
     SourcingModel,
 )
@@ -46,6 +50,30 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("manager", "advisor-demo-manager", "Maria", "Lindqvist", False),
     DemoUser("admin", "advisor-demo-admin", "Arun", "Mehta", True),
+    DemoUser("finance", "advisor-demo-finance", "Felix", "Okafor", False),
+)
+# The second manager (finance) answered two functions of the completed assessment as well,
+# seeing them differently from the first: (function, archetype, the answers that differ).
+SECOND_OPINIONS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        # Finance sees the analytics team's monthly dashboards as routine production work.
+        "Data analytics",
+        "Data analytics",
+        {
+            "task-definition": "mostly-rules",
+            "complexity": "standard-with-exceptions",
+            "skill-level": "trained-staff",
+            "driver": "volume-and-quality",
+            "value-addition": "efficiency-and-reporting",
+        },
+    ),
+    (
+        # Borderline already; finance sees the commentary as analysis: with that one answer
+        # the group leans to KPO by a hair, and settling it decides the function.
+        "Monthly management reporting",
+        "Monthly management reporting",
+        {"complexity": "analytical"},
+    ),
 )
 
 
@@ -142,9 +170,14 @@ def ensure_catalogue() -> bool:
 
 
 def _answer(
-    function: FunctionAssessment, user: User, archetype: str, *, limit: int | None = None
+    function: FunctionAssessment,
+    user: User,
+    archetype: str,
+    *,
+    limit: int | None = None,
+    changes: dict[str, str] | None = None,
 ) -> None:
-    codes = ARCHETYPES[archetype]
+    codes = {**ARCHETYPES[archetype], **(changes or {})}
     walkthrough = questionnaire.current()
     for question in walkthrough.questions[:limit]:
         option = next(o for o in question.options if o.code == codes[question.criterion.slug])
@@ -155,6 +188,19 @@ def _answer(
             user=user,
             walkthrough=walkthrough,
         )
+
+
+def _second_opinions(organization: Organization, manager: User, finance: User) -> None:
+    """The finance manager's own answers to two functions (asked by the first manager)."""
+    completed = Assessment.objects.filter(organization=organization, title=COMPLETED_TITLE).first()
+    if completed is None:
+        return
+    for name, archetype, changes in SECOND_OPINIONS:
+        function = completed.functions.filter(name=name).first()
+        if function is None or Respondent.objects.filter(function=function, user=finance).exists():
+            continue
+        Respondent.objects.create(function=function, user=finance, asked_by=manager)
+        _answer(function, finance, archetype, changes=changes)
 
 
 @transaction.atomic
@@ -203,6 +249,8 @@ def setup_demo() -> list[DemoUser]:
                     ),
                     user=manager,
                 )
+
+    _second_opinions(organization, manager, users["finance"])
 
     if not Assessment.objects.filter(organization=organization, title=IN_PROGRESS_TITLE).exists():
         in_progress = services.assessment_create(

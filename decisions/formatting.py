@@ -104,3 +104,8 @@ def money(value: Decimal, currency: str, *, locale: str = "en") -> str:
 def percent(value: Decimal) -> str:
     """A share (0.085) as a percentage, trailing zeros trimmed: "8.5 %"."""
     return f"{plain_number(value * 100)}\u00a0%"
+
+
+def out_of_ten(share: float) -> int:
+    """A 0..1 share of an answer scale as whole points out of 10 (the option scores' scale)."""
+    return round(share * 10)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ from decisions.models.assessments import (
     REASON_MAX,
 )
 from decisions.questionnaire import OptionDef, QuestionDef
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CUSTOM_FUNCTION_ROWS = 3
 
@@ -155,12 +159,33 @@ CustomFunctionFormSet = forms.formset_factory(
 )
 
 
+NOT_SURE = "not-sure"
+NOT_SURE_LABEL = _("Not sure")
+NOT_SURE_EXPLANATION = _(
+    "You do not know enough to answer: the recommendation leaves this question out "
+    "and says so, and its confidence is lower."
+)
+
+
+@dataclass(frozen=True)
+class NotSureOption:
+    """The honest "Not sure" offered beside a scored question's options."""
+
+    id: str = NOT_SURE
+    label: StrOrPromise = NOT_SURE_LABEL
+    explanation: StrOrPromise = NOT_SURE_EXPLANATION
+
+
+def _option_value(value: str) -> int | None:
+    return None if value == NOT_SURE else int(value)
+
+
 class StepForm(forms.Form):
-    """One questionnaire step: an option of this question, and an optional note."""
+    """One questionnaire step: an option of this question (or "Not sure"), and a note."""
 
     option = forms.TypedChoiceField(
         label=_("Your answer"),
-        coerce=int,
+        coerce=_option_value,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose the answer that fits this function best."),
@@ -181,12 +206,17 @@ class StepForm(forms.Form):
         field = self.fields["option"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(option.id, option.label) for option in question.options]
+        if question.criterion.is_scored:
+            field.choices = [*field.choices, (NOT_SURE, NOT_SURE_LABEL)]
         field.label = question.text
 
-    def options(self) -> list[tuple[OptionDef, bool]]:
-        """Each option of the question and whether it is the chosen one."""
+    def options(self) -> list[tuple[OptionDef | NotSureOption, bool]]:
+        """Each option of the question (and "Not sure") and whether it is the chosen one."""
         chosen = str(self["option"].value() or "")
-        return [(option, str(option.id) == chosen) for option in self.question.options]
+        offered: list[OptionDef | NotSureOption] = list(self.question.options)
+        if self.question.criterion.is_scored:
+            offered.append(NotSureOption())
+        return [(option, str(option.id) == chosen) for option in offered]
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -35,6 +35,7 @@ from decisions.formatting import (
     points,
     signed_points,
 )
+from decisions.group_view import GroupView
 from decisions.models import (
     Assessment,
     Benefit,
@@ -308,7 +309,29 @@ class FunctionView:
 
     @cached_property
     def band(self) -> Band:
-        return band(self.margin, self.borderline)
+        return band(self.margin, self.borderline, self.function.unsure_share)
+
+    # -- deciding together (decisions.group_view)
+
+    @cached_property
+    def group(self) -> GroupView | None:
+        """Respondents, consensus and settlements; None for one respondent, nothing settled."""
+        record = self.result.group if self.result is not None else None
+        return GroupView(record, self._snapshot) if record is not None else None
+
+    @property
+    def open_disagreement(self) -> bool:
+        """Respondents pull toward different models on a criterion nobody settled (a column:
+        lists need not parse the result)."""
+        return self.has_result and self.function.open_disagreements > 0
+
+    @property
+    def unsure_names(self) -> list[str]:
+        """The criteria answered "Not sure" (left out, weights renormalised), by name."""
+        return [
+            c.name if (c := self._snapshot.criterion(slug)) is not None else slug
+            for slug in self._result.unsure
+        ]
 
     @property
     def scores(self) -> dict[str, float]:
@@ -702,6 +725,11 @@ class AssessmentView:
     @property
     def borderline_count(self) -> int:
         return sum(1 for view in self.with_result if view.borderline)
+
+    @property
+    def open_disagreement_count(self) -> int:
+        """Functions whose respondents disagree on a criterion the owner has not settled."""
+        return sum(1 for view in self.with_result if view.open_disagreement)
 
     @property
     def differs_count(self) -> int:

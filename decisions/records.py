@@ -28,6 +28,10 @@ change that old rows cannot satisfy (a renamed, removed or newly required
 member) raises ``SCHEMA`` and comes with a data migration that upgrades stored
 rows, as ``0002`` did for the stage-one shapes.
 
+A result may also record ``unsure`` (criteria answered "not sure", left out with the
+weights renormalised) and ``group`` (a :class:`GroupRecord`: the respondents, the
+aggregation rule and the engine's group outcome, the settled criteria); both are optional.
+
 This module imports nothing from Django: it is plain data.
 """
 
@@ -41,7 +45,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from decisions import costing, scoring
+from decisions import consensus, costing, scoring
 
 SCHEMA = 2
 PRICING_KEY = "pricing"
@@ -50,12 +54,15 @@ __all__ = [
     "SCHEMA",
     "AnswerEntry",
     "CriterionEntry",
+    "GroupRecord",
     "ModelEntry",
     "OptionEntry",
     "PreviousResult",
     "PricingEntry",
     "QuestionEntry",
     "RecordError",
+    "RespondentEntry",
+    "SettledEntry",
     "Snapshot",
     "StoredResult",
 ]
@@ -343,6 +350,74 @@ class AnswerEntry:
     option_code: str
     option_label: str
     note: str
+    # "Not sure" (scored criteria only): no option; the engine left the criterion out.
+    not_sure: bool = False
+
+
+@dataclass(frozen=True)
+class RespondentEntry:
+    """Who answered: ``id`` is the respondent row's id, as the engine's result names them."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SettledEntry:
+    """A criterion the owner settled: the agreed answer (none: "not sure"), by whom, when."""
+
+    criterion: str
+    criterion_name: str
+    option_code: str | None
+    option_label: str
+    note: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """How a result with several respondents (or a settlement) was reached.
+
+    ``outcome`` is :class:`decisions.consensus.GroupResult` as the engine returned it (its
+    ``rule`` names the aggregation rule); ``individual`` maps each respondent's id to the
+    model their own answers recommend (``None``: they were not sure of anything).
+    """
+
+    respondents: tuple[RespondentEntry, ...]
+    outcome: consensus.GroupResult
+    settled: tuple[SettledEntry, ...]
+    individual: Mapping[str, str | None]
+
+    @property
+    def rule(self) -> str:
+        return self.outcome.rule
+
+    def name(self, respondent_id: str) -> str:
+        return next((r.name for r in self.respondents if r.id == respondent_id), respondent_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "respondents": [asdict(r) for r in self.respondents],
+            "outcome": self.outcome.to_dict(),
+            "settled": [{**asdict(s), "at": s.at.isoformat()} for s in self.settled],
+            "individual": dict(self.individual),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GroupRecord:
+        try:
+            return cls(
+                respondents=tuple(RespondentEntry(**r) for r in data["respondents"]),
+                outcome=consensus.GroupResult.from_dict(data["outcome"]),
+                settled=tuple(
+                    SettledEntry(**{**s, "at": datetime.fromisoformat(s["at"])})
+                    for s in data["settled"]
+                ),
+                individual=dict(data["individual"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise RecordError(f"group: malformed ({error!r})") from error
 
 
 @dataclass(frozen=True)
@@ -356,6 +431,11 @@ class StoredResult:
     engine: scoring.ScoringResult
     recommended: str
     answers: tuple[AnswerEntry, ...]
+    # Optional members (absent in older rows): the criteria answered "not sure" and their
+    # share of the weight, and how a group reached the result.
+    unsure: tuple[str, ...] = ()
+    unsure_share: float = 0.0
+    group: GroupRecord | None = None
 
     @property
     def winner(self) -> str:
@@ -378,12 +458,18 @@ class StoredResult:
         return {a.criterion: a for a in self.answers if a.kind != scored_kind}
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "schema": SCHEMA,
             "engine": self.engine.to_dict(),
             "recommended": self.recommended,
             "answers": [asdict(a) for a in self.answers],
         }
+        if self.unsure:
+            data["unsure"] = list(self.unsure)
+            data["unsure_share"] = self.unsure_share
+        if self.group is not None:
+            data["group"] = self.group.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> StoredResult:
@@ -393,6 +479,9 @@ class StoredResult:
                 engine=scoring.ScoringResult.from_dict(data["engine"]),
                 recommended=str(data["recommended"]),
                 answers=tuple(AnswerEntry(**a) for a in data["answers"]),
+                unsure=tuple(data.get("unsure") or ()),
+                unsure_share=float(data.get("unsure_share") or 0),
+                group=GroupRecord.from_json(data["group"]) if data.get("group") else None,
             )
         except (KeyError, TypeError, scoring.ScoringError) as error:
             raise RecordError(f"result: malformed ({error!r})") from error

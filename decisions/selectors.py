@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -24,12 +24,15 @@ from decisions.models import (
     Disagreement,
     FunctionAssessment,
     Industry,
+    Membership,
     Organization,
     PriceOverride,
     Provider,
     Reading,
+    Respondent,
     RiskMitigation,
     RiskType,
+    Settlement,
     Source,
     SourcingModel,
 )
@@ -262,20 +265,32 @@ class ReviewRow:
     option: OptionDef | None
 
 
-def answered_question_ids(function: FunctionAssessment) -> set[int]:
-    return set(function.answers.values_list("question_id", flat=True))
+def own_answers(function: FunctionAssessment, user: AnyUser) -> QuerySet[Answer]:
+    """The user's own answers to a function (as one of its respondents)."""
+    return function.answers.filter(respondent__user_id=user.pk or 0)
+
+
+def answered_question_ids(function: FunctionAssessment, user: AnyUser) -> set[int]:
+    return set(own_answers(function, user).values_list("question_id", flat=True))
 
 
 def review_rows(
-    function: FunctionAssessment, walkthrough: Questionnaire
+    function: FunctionAssessment, walkthrough: Questionnaire, user: AnyUser
 ) -> tuple[list[ReviewRow], list[Contradiction]]:
-    """Every question with the function's answer (or None), and contradictory pairs."""
-    answers = {answer.question_id: answer for answer in function.answers.all()}
+    """Every question with the user's own answer (or None), and contradictory pairs.
+
+    A "Not sure" answer has an answer and no option.
+    """
+    answers = {answer.question_id: answer for answer in own_answers(function, user)}
     rows = []
     answered = []
     for question in walkthrough.questions:
         answer = answers.get(question.id)
-        option = question.option(answer.option_id) if answer is not None else None
+        option = (
+            question.option(answer.option_id)
+            if answer is not None and answer.option_id is not None
+            else None
+        )
         rows.append(ReviewRow(question=question, answer=answer, option=option))
         if option is not None and question.criterion.is_scored:
             answered.append(
@@ -452,3 +467,69 @@ def next_steps(function: FunctionAssessment) -> tuple[FunctionLink | None, Funct
         FunctionLink(unanswered[0], unanswered[1]) if unanswered else None,
         FunctionLink(undecided[0], undecided[1]) if undecided else None,
     )
+
+
+# --- deciding together ---------------------------------------------------------------------
+
+
+def get_function_to_answer(user: AnyUser, pk: int) -> FunctionAssessment:
+    """A function the user may answer: as a member of its organisation, or because they were
+    asked to (a colleague invited by link sees only those functions); else 404."""
+    if not user.is_authenticated:
+        raise Http404("No such function.")
+    function = (
+        FunctionAssessment.objects.filter(
+            Q(assessment__organization__memberships__user=user) | Q(respondents__user=user),
+            pk=pk,
+        )
+        .select_related("assessment")
+        .defer("result", "snapshot", "previous")
+        .first()
+    )
+    if function is None:
+        raise Http404("No such function.")
+    return function
+
+
+def is_member(user: AnyUser, function: FunctionAssessment) -> bool:
+    return Membership.objects.filter(
+        organization_id=function.assessment.organization_id, user_id=user.pk or 0
+    ).exists()
+
+
+def pending_respondent(user: AnyUser, function: FunctionAssessment) -> Respondent | None:
+    """The user's own respondent row when they have not submitted yet: until then they may
+    not see the others' answers (nor the group's result)."""
+    return Respondent.objects.filter(
+        function=function, user_id=user.pk or 0, submitted_at__isnull=True
+    ).first()
+
+
+def asked_of(user: AnyUser) -> list[Respondent]:
+    """The functions the user was asked to answer, with the assessment, newest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Respondent.objects.filter(user=user, asked_by__isnull=False)
+        .select_related("function__assessment", "asked_by")
+        .defer("function__result", "function__snapshot", "function__previous")
+        .order_by("-asked_at", "-pk")
+    )
+
+
+def assessment_respondents(assessment: Assessment) -> dict[int, list[Respondent]]:
+    """Function id -> its respondents (with their user), for the owner's who-has-answered."""
+    by_function: dict[int, list[Respondent]] = {}
+    for respondent in Respondent.objects.filter(function__assessment=assessment).select_related(
+        "user"
+    ):
+        by_function.setdefault(respondent.function_id, []).append(respondent)
+    return by_function
+
+
+def settlements_of(function: FunctionAssessment) -> dict[int, Settlement]:
+    """Question id -> the owner's settlement of it."""
+    return {
+        s.question_id: s
+        for s in Settlement.objects.filter(function=function).select_related("settled_by")
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -22,9 +22,10 @@ from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions import costing, questionnaire, records, scoring
+from decisions import consensus, costing, group, questionnaire, records, scoring
 from decisions.advice import specialised_model
 from decisions.business_case import costing_message
+from decisions.consensus import ConsensusError
 from decisions.models import (
     Activity,
     Answer,
@@ -35,6 +36,7 @@ from decisions.models import (
     Organization,
     PriceOverride,
     PricingBasis,
+    Respondent,
     RiskRating,
     RiskType,
     SourcingModel,
@@ -48,6 +50,10 @@ NO_FUNCTIONS = _("Choose at least one business function or add one by name.")
 DUPLICATE_FUNCTION = _("Each business function can be assessed only once per assessment.")
 REASON_REQUIRED = _("Say why the final decision differs from the recommendation.")
 NOT_RECOMMENDED_YET = _("Answer every question before recording a final decision.")
+ALL_NOT_SURE = _(
+    "Every scored question was answered 'Not sure': choose an answer for at least one."
+)
+NOT_SURE_LABEL = _("Not sure")
 NO_WEIGHT = _("Every scored criterion has weight 0: ask an admin to set the weights.")
 STALE_FORM = _("This form has expired: reload the page and submit it again.")
 NOTE_TOO_LONG = _("Keep the note to %(max)d characters.")
@@ -158,19 +164,24 @@ def answer_save(
     *,
     function: FunctionAssessment,
     question: QuestionDef,
-    option_id: int,
+    option_id: int | None,
     note: str = "",
     user: User,
     walkthrough: Questionnaire | None = None,
 ) -> Answer:
-    """Save (or change) the answer to one question and recompute when complete.
+    """Save (or change) the user's own answer to one question and recompute when complete.
 
+    The answer belongs to the user as a respondent of the function (created on their first
+    answer). ``option_id`` ``None`` is "Not sure", offered on scored questions only.
     ``question`` comes from the current questionnaire (``questionnaire.current()``,
     passed as ``walkthrough`` when the caller already has it). The function row
     is locked for the duration, so two saves of the same step at the same
-    moment end with exactly one answer and one recommendation.
+    moment end with exactly one answer per respondent and one recommendation.
     """
-    if question.option(option_id) is None:
+    if option_id is None:
+        if not question.criterion.is_scored:
+            raise ValidationError({"option": OPTION_NOT_OF_QUESTION}, code="not_sure_unscored")
+    elif question.option(option_id) is None:
         raise ValidationError({"option": OPTION_NOT_OF_QUESTION}, code="foreign_option")
     note = note.strip()
     if len(note) > NOTE_MAX:
@@ -181,9 +192,11 @@ def answer_save(
     try:
         with transaction.atomic():
             locked = FunctionAssessment.objects.select_for_update().get(pk=function.pk)
+            respondent, _created = Respondent.objects.get_or_create(function=locked, user=user)
             answer, _created = Answer.objects.update_or_create(
                 function=locked,
                 question_id=question.id,
+                respondent=respondent,
                 defaults={"option_id": option_id, "note": note, "answered_by": user},
             )
             _refresh_progress(locked, walkthrough)
@@ -197,14 +210,26 @@ def answer_save(
 def _refresh_progress(
     function: FunctionAssessment, walkthrough: Questionnaire | None = None
 ) -> None:
-    """Update the progress counters; (re)compute the recommendation once complete."""
+    """Update the progress counters and who has submitted; (re)compute once anyone has.
+
+    A respondent has submitted once they answered every question. The function's
+    ``answered_count`` is the furthest respondent's.
+    """
     if walkthrough is None:
         walkthrough = questionnaire.current()
-    answered = set(function.answers.values_list("question_id", flat=True))
-    function.answered_count = sum(1 for q in walkthrough.questions if q.id in answered)
-    complete = function.answered_count == len(walkthrough) and len(walkthrough) > 0
-    if complete:
-        _compute(function, walkthrough)
+    question_ids = {q.id for q in walkthrough.questions}
+    answered: dict[int, set[int]] = {}
+    for respondent_id, question_id in function.answers.values_list("respondent_id", "question_id"):
+        if question_id in question_ids:
+            answered.setdefault(respondent_id, set()).add(question_id)
+    complete = {r for r, ids in answered.items() if len(ids) == len(question_ids)}
+    if question_ids and complete:
+        Respondent.objects.filter(pk__in=complete, submitted_at__isnull=True).update(
+            submitted_at=timezone.now()
+        )
+    function.answered_count = max((len(ids) for ids in answered.values()), default=0)
+    if complete and question_ids:
+        _compute(function, walkthrough, sorted(complete))
     else:
         function.status = (
             FunctionAssessment.Status.IN_PROGRESS
@@ -230,55 +255,99 @@ def refresh_assessment_status(assessment_id: int) -> None:
 
 
 def _answer_entries(
-    function: FunctionAssessment, walkthrough: Questionnaire
+    answers: Sequence[Answer], walkthrough: Questionnaire
 ) -> list[records.AnswerEntry]:
-    answers = {
-        answer.question_id: answer
-        for answer in function.answers.only("question_id", "option_id", "note")
-    }
-    entries = []
-    for question in walkthrough.questions:
-        answer = answers[question.id]
-        option = question.option(answer.option_id)
-        if option is None:  # the option moved to another question since it was chosen
+    """One respondent's answers as recorded with a result (every question answered)."""
+    by_question = {answer.question_id: answer for answer in answers}
+    return [_entry(question, by_question[question.id]) for question in walkthrough.questions]
+
+
+def _entry(question: QuestionDef, answer: Answer) -> records.AnswerEntry:
+    criterion = question.criterion
+    if answer.option_id is None:
+        if not criterion.is_scored:
             raise ValidationError(QUESTIONNAIRE_CHANGED, code="questionnaire_changed")
-        entries.append(
-            records.AnswerEntry(
-                criterion=question.criterion.slug,
-                criterion_name=question.criterion.name,
-                kind=question.criterion.kind,
-                question_id=question.id,
-                question=question.text,
-                option_id=option.id,
-                option_code=option.code,
-                option_label=option.label,
-                note=answer.note,
-            )
+        return records.AnswerEntry(
+            criterion=criterion.slug,
+            criterion_name=criterion.name,
+            kind=criterion.kind,
+            question_id=question.id,
+            question=question.text,
+            option_id=0,
+            option_code="",
+            option_label=str(NOT_SURE_LABEL),
+            note=answer.note,
+            not_sure=True,
         )
-    return entries
-
-
-def _compute(function: FunctionAssessment, walkthrough: Questionnaire) -> None:
-    answers = _answer_entries(function, walkthrough)
-    # The prices its business case is estimated with: kept until the next computation.
-    snapshot = walkthrough.snapshot.with_pricing(
-        walkthrough.pricing_for(walkthrough.location_of(answers))
+    option = question.option(answer.option_id)
+    if option is None:  # the option moved to another question since it was chosen
+        raise ValidationError(QUESTIONNAIRE_CHANGED, code="questionnaire_changed")
+    return records.AnswerEntry(
+        criterion=criterion.slug,
+        criterion_name=criterion.name,
+        kind=criterion.kind,
+        question_id=question.id,
+        question=question.text,
+        option_id=option.id,
+        option_code=option.code,
+        option_label=option.label,
+        note=answer.note,
     )
-    option_scores = snapshot.option_scores()
-    weights = {c.slug: c.weight for c in snapshot.criteria}
-    inputs = [
-        scoring.CriterionInput(
-            slug=a.criterion, weight=weights[a.criterion], scores=option_scores[a.option_id]
+
+
+def _compute(
+    function: FunctionAssessment, walkthrough: Questionnaire, respondent_ids: Sequence[int]
+) -> None:
+    """Compute and store the recommendation from the submitted respondents' answers.
+
+    One respondent and nothing settled: exactly the stage-one computation (a "not sure"
+    criterion left out). Otherwise the group engine (:mod:`decisions.consensus`).
+    """
+    all_answers = list(
+        function.answers.filter(respondent_id__in=respondent_ids).only(
+            "question_id", "option_id", "note", "respondent_id"
         )
-        for a in answers
-        if a.kind == Criterion.Kind.SCORED
-    ]
-    try:
-        engine = scoring.score(inputs, snapshot.scored_models)
-    except scoring.ScoringError as error:
-        raise ValidationError(NO_WEIGHT if "weight" in str(error) else str(error)) from error
+    )
+    settlements = list(function.settlements.select_related("settled_by"))
+    by_respondent: dict[int, list[Answer]] = {}
+    for answer in all_answers:
+        by_respondent.setdefault(answer.respondent_id, []).append(answer)
+    entries_of = {r: _answer_entries(by_respondent.get(r, []), walkthrough) for r in respondent_ids}
+    group_record: records.GroupRecord | None = None
+    if len(respondent_ids) == 1 and not settlements:
+        answers = entries_of[respondent_ids[0]]
+        snapshot = walkthrough.snapshot.with_pricing(
+            walkthrough.pricing_for(walkthrough.location_of(answers))
+        )
+        engine, unsure, unsure_share = _score_alone(snapshot, answers)
+    else:
+        answers = group.merged_answers(walkthrough, entries_of, settlements)
+        snapshot = walkthrough.snapshot.with_pricing(
+            walkthrough.pricing_for(walkthrough.location_of(answers))
+        )
+        try:
+            group_record = group.assess(
+                function=function,
+                snapshot=snapshot,
+                walkthrough=walkthrough,
+                entries_of=entries_of,
+                settlements=settlements,
+            )
+        except scoring.ScoringError as error:
+            raise _scoring_error(error) from error
+        engine = group_record.outcome.engine
+        unsure = group_record.outcome.unsure
+        unsure_share = group_record.outcome.unsure_share
     activity_model = function.activity.typical_model.slug if function.activity is not None else None
     recommended = specialised_model(engine.winner, activity_model, snapshot.models)
+    if group_record is not None:
+        group_record = replace(
+            group_record,
+            individual={
+                who: specialised_model(slug, activity_model, snapshot.models) if slug else None
+                for who, slug in group_record.individual.items()
+            },
+        )
     earlier = function.stored_result
     previous = function.stored_previous
     if earlier is not None and function.criteria_version != snapshot.version:
@@ -290,16 +359,64 @@ def _compute(function: FunctionAssessment, walkthrough: Questionnaire) -> None:
             snapshot=function.stored_snapshot,
         )
     function.store(
-        records.StoredResult(engine=engine, recommended=recommended, answers=tuple(answers)),
+        records.StoredResult(
+            engine=engine,
+            recommended=recommended,
+            answers=tuple(answers),
+            unsure=tuple(unsure),
+            unsure_share=float(unsure_share),
+            group=group_record,
+        ),
         snapshot,
         previous,
     )
     function.recommended_model = SourcingModel.objects.get(slug=recommended)
     function.confidence = engine.margin
     function.borderline = engine.borderline
+    function.unsure_share = float(unsure_share)
+    function.open_disagreements = (
+        len(group_record.outcome.open_disagreements) if group_record is not None else 0
+    )
     function.computed_at = timezone.now()
     function.status = FunctionAssessment.Status.RECOMMENDED
     function.save()
+
+
+def _scoring_error(error: scoring.ScoringError) -> ValidationError:
+    if isinstance(error, ConsensusError) and str(error) == consensus.NOTHING_TO_SCORE:
+        return ValidationError(ALL_NOT_SURE, code="all_not_sure")
+    return ValidationError(NO_WEIGHT if "weight" in str(error) else str(error))
+
+
+def _score_alone(
+    snapshot: records.Snapshot, answers: Sequence[records.AnswerEntry]
+) -> tuple[scoring.ScoringResult, tuple[str, ...], float]:
+    """Stage one's computation on one person's answers; "not sure" criteria are left out."""
+    option_scores = snapshot.option_scores()
+    weights = {c.slug: c.weight for c in snapshot.criteria}
+    scored = [a for a in answers if a.kind == Criterion.Kind.SCORED]
+    inputs = [
+        scoring.CriterionInput(
+            slug=a.criterion, weight=weights[a.criterion], scores=option_scores[a.option_id]
+        )
+        for a in scored
+        if not a.not_sure
+    ]
+    unsure = tuple(a.criterion for a in scored if a.not_sure)
+    if not inputs:
+        raise ValidationError(ALL_NOT_SURE, code="all_not_sure")
+    try:
+        engine = scoring.score(inputs, snapshot.scored_models)
+    except scoring.ScoringError as error:
+        raise _scoring_error(error) from error
+    total = sum((weights[a.criterion] for a in scored), Decimal(0))
+    share = sum((weights[c] for c in unsure), Decimal(0)) / total if total else Decimal(0)
+    return engine, unsure, float(share)
+
+
+def recompute_locked(function: FunctionAssessment) -> None:
+    """Recompute a function whose row the caller has locked (inside its transaction)."""
+    _refresh_progress(function)
 
 
 def recommendation_recompute(*, function: FunctionAssessment) -> FunctionAssessment:

@@ -4,6 +4,7 @@ from decisions.views import (
     assessments,
     business,
     editing,
+    group,
     guide,
     pages,
     questionnaire,
@@ -33,6 +34,13 @@ urlpatterns = [
         name="functions-import",
     ),
     path("functions/<int:pk>/remove/", editing.function_remove, name="function-remove"),
+    path(
+        "assessments/<int:pk>/respondents/",
+        group.assessment_respondents,
+        name="assessment-respondents",
+    ),
+    path("functions/<int:pk>/settle/", group.function_settle, name="function-settle"),
+    path("invitations/<str:token>/", group.invitation_accept, name="invitation-accept"),
     path("functions/<int:pk>/", questionnaire.function_start, name="function-start"),
     path(
         "functions/<int:pk>/steps/<int:step>/",

@@ -320,3 +320,30 @@ if ASSESSMENTS_PER_HOUR < 1:
 
 # Report generation: the URL fetcher serves only these folders from disk.
 REPORT_ASSET_DIRS = [BASE_DIR / "static"]
+
+# Mail (invitations to answer): printed to the console in development, SMTP in production.
+# Django 6.1's MAILERS replaces the EMAIL_* settings; the environment variables keep their names.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_MAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 587),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        }
+        if _MAIL_BACKEND == _SMTP
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sourcing Advisor <noreply@localhost>")
+# An invitation link to answer works once, for this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_DAYS must be at least 1.")

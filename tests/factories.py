@@ -193,6 +193,15 @@ class ReadingFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
+class RespondentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Respondent
+        django_get_or_create = ("function", "user")
+
+    function = factory.SubFactory(FunctionAssessmentFactory)
+    user = factory.LazyAttribute(lambda r: r.function.assessment.owner or UserFactory())
+
+
 class AnswerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Answer
@@ -200,6 +209,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     function = factory.SubFactory(FunctionAssessmentFactory)
     option = factory.SubFactory(AnswerOptionFactory)
     question = factory.LazyAttribute(lambda a: a.option.question)
+    respondent = factory.SubFactory(RespondentFactory, function=factory.SelfAttribute("..function"))
 
 
 def scored_criterion(*, options: int = 2, **kwargs) -> models.Criterion:

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from decisions.catalogue_rules import (
@@ -33,13 +34,16 @@ from decisions.models import (
     Criterion,
     DeliveryOption,
     FunctionAssessment,
+    Invitation,
     OptionScore,
     PriceOverride,
     PricingAssumption,
     Reading,
+    Respondent,
     RiskMitigation,
     RiskRating,
     RiskType,
+    Settlement,
     SourcingModel,
 )
 from decisions.vocabulary import OFFICE_CRITERION
@@ -92,6 +96,16 @@ def admin_rows(staff) -> dict[type[models.Model], models.Model]:
         FunctionAssessment: function,
         factories.AnswerFactory._meta.model: factories.AnswerFactory(
             function=function, option=option
+        ),
+        Respondent: factories.RespondentFactory(function=function),
+        Settlement: Settlement.objects.create(
+            function=function, question=option.question, option=option, settled_at=timezone.now()
+        ),
+        Invitation: Invitation.objects.create(
+            assessment=function.assessment,
+            email="guest@example.com",
+            token_hash="0" * 64,
+            expires_at=timezone.now(),
         ),
         User: staff,
         Group: Group.objects.create(name="Catalogue editors"),

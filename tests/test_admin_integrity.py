@@ -23,8 +23,11 @@ from decisions.models import (
     Assessment,
     Criterion,
     FunctionAssessment,
+    Invitation,
     Membership,
     Organization,
+    Respondent,
+    Settlement,
     SourcingModel,
 )
 from tests import factories
@@ -32,7 +35,18 @@ from tests.test_admin import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
-OPERATIONAL = [Organization, Membership, Assessment, FunctionAssessment, Answer, User, Group]
+OPERATIONAL = [
+    Organization,
+    Membership,
+    Assessment,
+    FunctionAssessment,
+    Answer,
+    Respondent,
+    Settlement,
+    Invitation,
+    User,
+    Group,
+]
 CATALOGUE_APP_MODELS = [
     model
     for model in admin.site._registry

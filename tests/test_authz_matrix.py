@@ -26,9 +26,18 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from decisions import questionnaire
-from decisions.models import Answer, BusinessCase, FunctionAssessment, Organization, RiskRating
+from decisions.models import (
+    Answer,
+    BusinessCase,
+    FunctionAssessment,
+    Invitation,
+    Organization,
+    RiskRating,
+    Settlement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +101,19 @@ def a_function_list(function: FunctionAssessment) -> dict[str, Any]:
 
 def new_settings(function: FunctionAssessment) -> dict[str, Any]:
     return {"currency": "USD", "discount_rate_percent": "6", "contract_term_months": "36"}
+
+
+def an_invitation(function: FunctionAssessment) -> dict[str, Any]:
+    return {"invite-email": "colleague@example.com", "invite-functions": [function.pk]}
+
+
+def a_settlement(function: FunctionAssessment) -> dict[str, Any]:
+    question = next(q for q in questionnaire.current().questions if q.criterion.is_scored)
+    return {
+        "question": question.pk,
+        f"settle-{question.pk}-option": question.options[0].pk,
+        "action": "settle",
+    }
 
 
 # What a member gets, for every decisions URL that takes an object id.
@@ -206,6 +228,21 @@ MATRIX = [
         status=HTTPStatus.FOUND,
         redirect_to="decisions:dashboard",
     ),
+    Case("assessment-respondents"),
+    Case(
+        "assessment-respondents",
+        method="post",
+        data=an_invitation,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:assessment-respondents",
+    ),
+    Case(
+        "function-settle",
+        method="post",
+        data=a_settlement,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:function-result",
+    ),
     Case("organization-settings"),
     Case(
         "organization-settings",
@@ -216,7 +253,7 @@ MATRIX = [
     ),
 ]
 # The object each URL's id names.
-ASSESSMENT_URLS = {"assessment-detail", "assessment-report"} | {
+ASSESSMENT_URLS = {"assessment-detail", "assessment-report", "assessment-respondents"} | {
     "assessment-export-csv",
     "assessment-export-json",
     "assessment-edit",
@@ -228,6 +265,9 @@ ASSESSMENT_URLS = {"assessment-detail", "assessment-report"} | {
 # Redirect targets without an id.
 NO_ID_TARGETS = {"decisions:dashboard"}
 ORGANIZATION_URLS = {"organization-settings"}
+# URLs that take a secret token instead of an id: tested in tests/test_group.py (an
+# invitation link is for visitors without an account; a wrong token gets 404).
+TOKEN_URLS = {"invitation-accept"}
 # URLs without an id: public ones; every other one needs a login.
 PUBLIC_URLS = {"home", "guide"}
 
@@ -248,7 +288,7 @@ def test_every_id_taking_url_is_in_the_matrix():
     id_taking = {p.name for p in decisions_patterns() if takes_an_id(p)}
 
     assert id_taking, "the resolver introspection found nothing: it is broken"
-    assert id_taking == {case.name for case in MATRIX}
+    assert id_taking - TOKEN_URLS == {case.name for case in MATRIX}
 
 
 @pytest.mark.parametrize(
@@ -373,6 +413,19 @@ def admin_objects(recommended_function, staff) -> dict[type[models.Model], model
     AccessAttempt.objects.create(**access, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**access)
     AccessFailureLog.objects.create(**access)
+    answer = recommended_function.answers.select_related("question").first()
+    Settlement.objects.create(
+        function=recommended_function,
+        question=answer.question,
+        option_id=answer.option_id,
+        settled_at=timezone.now(),
+    )
+    Invitation.objects.create(
+        assessment=recommended_function.assessment,
+        email="guest@example.com",
+        token_hash="0" * 64,
+        expires_at=timezone.now(),
+    )
     rows = {}
     for model in admin.site._registry:
         obj = model._default_manager.order_by("pk").first()

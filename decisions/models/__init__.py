@@ -30,6 +30,7 @@ from decisions.models.catalogue import (
     Source,
     SourcingModel,
 )
+from decisions.models.group import Invitation, Respondent, Settlement
 
 __all__ = [
     "Activity",
@@ -44,6 +45,7 @@ __all__ = [
     "Disagreement",
     "FunctionAssessment",
     "Industry",
+    "Invitation",
     "Membership",
     "OptionScore",
     "Organization",
@@ -53,9 +55,11 @@ __all__ = [
     "Provider",
     "Question",
     "Reading",
+    "Respondent",
     "RiskMitigation",
     "RiskRating",
     "RiskType",
+    "Settlement",
     "Source",
     "SourcingModel",
 ]

@@ -201,6 +201,10 @@ class FunctionAssessment(models.Model):
     )
     confidence = models.FloatField(_("confidence (margin)"), null=True, blank=True)
     borderline = models.BooleanField(_("borderline"), default=False)
+    # Beside the result so lists need not parse it: the weight share answered "not sure"
+    # (lowers the confidence band) and the criteria on which respondents are split.
+    unsure_share = models.FloatField(_("share of weight not sure"), default=0)
+    open_disagreements = models.PositiveSmallIntegerField(_("open disagreements"), default=0)
     result = models.JSONField(_("result"), null=True, blank=True)
     snapshot = models.JSONField(_("criteria snapshot"), null=True, blank=True)
     criteria_version = models.CharField(_("criteria version"), max_length=20, blank=True)
@@ -275,13 +279,22 @@ class FunctionAssessment(models.Model):
 
 
 class Answer(models.Model):
-    """The option a manager chose for one question of one function, with a note."""
+    """The option one respondent chose for one question of one function, with a note.
+
+    ``option`` null is the honest "Not sure" (scored questions only): the engine leaves the
+    criterion out of that respondent's result and renormalises the weights.
+    """
 
     function = models.ForeignKey(
         FunctionAssessment, on_delete=models.CASCADE, related_name="answers"
     )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, related_name="answers")
+    option = models.ForeignKey(
+        AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    respondent = models.ForeignKey(
+        "decisions.Respondent", on_delete=models.CASCADE, related_name="answers"
+    )
     note = models.TextField(_("note"), max_length=NOTE_MAX, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -293,7 +306,9 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         constraints = [
-            models.UniqueConstraint(fields=["function", "question"], name="one_answer_per_question")
+            models.UniqueConstraint(
+                fields=["function", "question", "respondent"], name="one_answer_per_respondent"
+            )
         ]
 
     def __str__(self) -> str:

@@ -119,6 +119,75 @@ def risk_records(view: FunctionView) -> list[dict[str, Any]]:
     ]
 
 
+def group_record(view: FunctionView) -> dict[str, Any] | None:
+    """Who answered, how much they agree and what the owner settled (None: one respondent)."""
+    group = view.group if view.has_result else None
+    if group is None:
+        return None
+    return {
+        "rule": group.rule,
+        "respondents": group.respondents,
+        "consensus_points": group.consensus_points,
+        "consensus_words": group.consensus_words,
+        "open_disagreements": group.open_disagreements,
+        "settled": [
+            {
+                "criterion": s.criterion,
+                "option_label": s.option_label,
+                "note": s.note,
+                "by": s.by,
+                "at": s.at.isoformat(),
+            }
+            for s in group.settled
+        ],
+        "individual": [
+            {"respondent": name, "recommends": model} for name, model in group.individual
+        ],
+        "criteria": [
+            {
+                "criterion": row.slug,
+                "criterion_name": row.name,
+                "answers": [
+                    {"respondent": st.name, "option_label": st.option_label} for st in row.stances
+                ],
+                "spread": row.spread,
+                "split": row.split,
+                "settled": row.settled is not None,
+            }
+            for row in group.criteria
+        ],
+    }
+
+
+# The CSV's columns of deciding together (the JSON has the full record).
+GROUP_FIELDS = (
+    "respondents",
+    "consensus_points",
+    "consensus_words",
+    "open_disagreements",
+    "settled",
+    "individual",
+)
+
+
+def _group_cells(record: dict[str, Any]) -> dict[str, Any]:
+    group = record.get("group")
+    if not group:
+        return {}
+    return {
+        "respondents": "; ".join(group["respondents"]),
+        "consensus_points": group["consensus_points"],
+        "consensus_words": group["consensus_words"],
+        "open_disagreements": "; ".join(group["open_disagreements"]),
+        "settled": "; ".join(
+            f"{s['criterion']}: {s['option_label']} ({s['by']})" for s in group["settled"]
+        ),
+        "individual": "; ".join(
+            f"{i['respondent']}: {i['recommends']}" for i in group["individual"]
+        ),
+    }
+
+
 def function_record(view: FunctionView) -> dict[str, Any]:
     """The export record of one function, in the units and names the pages show.
 
@@ -149,6 +218,8 @@ def function_record(view: FunctionView) -> dict[str, Any]:
         "business_case": None,
         "risks": risk_records(view),
         "high_risk_count": len(view.high_risks),
+        "unsure": [],
+        "group": None,
     }
     if not view.has_result:
         return record
@@ -172,6 +243,8 @@ def function_record(view: FunctionView) -> dict[str, Any]:
             for answer in view.answers
         },
         business_case=business_case_record(view),
+        unsure=view.unsure_names,
+        group=group_record(view),
     )
     return record
 
@@ -250,6 +323,8 @@ class CSVExport:
             *(f"business_case.{field}" for field in CASE_FIELDS),
             "high_risk_count",
             *(f"risk.{r}.{field}" for r in risk_types for field in RISK_FIELDS),
+            "unsure",
+            *(f"group.{field}" for field in GROUP_FIELDS),
         ]
         buffer = io.StringIO()
         writer = safe_csv.writer(buffer)
@@ -258,6 +333,7 @@ class CSVExport:
             answers = record["answers"]
             case = _case_cells(record)
             risks = {risk["risk"]: risk for risk in record["risks"]}
+            group = _group_cells(record)
             row = [
                 record["number"],
                 record["id"],
@@ -281,6 +357,8 @@ class CSVExport:
                 *(case.get(field) for field in CASE_FIELDS),
                 record["high_risk_count"],
                 *(risks.get(r, {}).get(field) for r in risk_types for field in RISK_FIELDS),
+                "; ".join(record["unsure"]),
+                *(group.get(field) for field in GROUP_FIELDS),
             ]
             writer.writerow([_cell(value) for value in row])
         content = buffer.getvalue().encode("utf-8-sig")

@@ -28,6 +28,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "cards": dashboard_cards(assessments, counts, next_functions),
             "has_organization": selectors.organizations_for(request.user).exists(),
+            "asked": selectors.asked_of(request.user),
         },
     )
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import questionnaire, selectors, services, step_drafts
-from decisions.forms import StepForm, add_service_error
+from decisions.forms import NOT_SURE, StepForm, add_service_error
 from decisions.models import FunctionAssessment
 from decisions.views.common import AuthenticatedHttpRequest
 
@@ -28,8 +28,8 @@ QUESTION_ANCHOR = "#question"  # the step page scrolls (and app.js moves focus) 
 @require_safe
 def function_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Resume: go to the first unanswered step, or the review when all are answered."""
-    function = selectors.get_function_for_user(request.user, pk)
-    answered = selectors.answered_question_ids(function)
+    function = selectors.get_function_to_answer(request.user, pk)
+    answered = selectors.answered_question_ids(function, request.user)
     for question in questionnaire.current().questions:
         if question.id not in answered:
             return redirect("decisions:function-step", pk=function.pk, step=question.number)
@@ -67,7 +67,7 @@ def _keeping_expired_submissions(
 @login_required
 @require_http_methods(["GET", "POST"])
 def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> HttpResponse:
-    function = selectors.get_function_for_user(request.user, pk)
+    function = selectors.get_function_to_answer(request.user, pk)
     walkthrough = questionnaire.current()
     question = walkthrough.step(step)
     if question is None:
@@ -95,7 +95,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                     )
                     % {"question": question.criterion.name},
                 )
-            return _leave(function, step, action)
+            return _leave(function, step, action, request.user)
         if form.is_valid():
             try:
                 services.answer_save(
@@ -122,16 +122,18 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
                         _("Saved. Resume “%(function)s” from here or from the dashboard.")
                         % {"function": function.name},
                     )
-                return _leave(function, step, action)
+                return _leave(function, step, action, request.user)
     answers = {
         answer.question_id: answer
-        for answer in function.answers.only("question_id", "option_id", "note")
+        for answer in selectors.own_answers(function, request.user).only(
+            "question_id", "option_id", "note"
+        )
     }
     restored = False
     if request.method != "POST":
         current = answers.get(question.id)
         initial: dict[str, object] = (
-            {"option": current.option_id, "note": current.note} if current else {}
+            {"option": current.option_id or NOT_SURE, "note": current.note} if current else {}
         )
         draft = step_drafts.kept_note(
             request.session, function_id=function.pk, question_id=question.id
@@ -169,6 +171,7 @@ def function_step(request: AuthenticatedHttpRequest, pk: int, step: int) -> Http
             "return_to_review": return_to_review,
             # An answer restored after a session expiry is not saved yet: warn before leaving.
             "restored": restored,
+            "guest": not selectors.is_member(request.user, function),
             "steps": [
                 {"number": q.number, "name": q.criterion.name, "answered": q.id in answers}
                 for q in walkthrough.questions
@@ -184,7 +187,14 @@ def _step_url(function: FunctionAssessment, step: int) -> str:
     )
 
 
-def _leave(function: FunctionAssessment, step: int, action: str) -> HttpResponse:
+def _leave(
+    function: FunctionAssessment, step: int, action: str, user: object = None
+) -> HttpResponse:
+    if user is not None and not selectors.is_member(user, function):  # type: ignore[arg-type]
+        # A colleague invited to answer sees their functions on the dashboard only.
+        if action == "back" and step > 1:
+            return redirect(_step_url(function, step - 1))
+        return redirect("decisions:dashboard")
     if action == "back":
         if step > 1:
             return redirect(_step_url(function, step - 1))
@@ -198,8 +208,8 @@ def _leave(function: FunctionAssessment, step: int, action: str) -> HttpResponse
 @login_required
 @require_safe
 def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    function = selectors.get_function_for_user(request.user, pk)
-    rows, contradictions = selectors.review_rows(function, questionnaire.current())
+    function = selectors.get_function_to_answer(request.user, pk)
+    rows, contradictions = selectors.review_rows(function, questionnaire.current(), request.user)
     complete = all(row.answer is not None for row in rows)
     if request.GET.get("saved"):
         messages.success(request, _("Saved."))
@@ -212,5 +222,6 @@ def function_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "contradictions": contradictions,
             "complete": complete,
+            "guest": not selectors.is_member(request.user, function),
         },
     )

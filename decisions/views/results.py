@@ -16,10 +16,15 @@ from decisions.forms import DecisionForm, add_service_error
 from decisions.models import FunctionAssessment
 from decisions.presentation import FunctionView
 from decisions.views.common import AuthenticatedHttpRequest
+from decisions.views.group import group_context
 
 
 def _result_context(
-    function: FunctionAssessment, form: DecisionForm, *, recomputed: bool = False
+    function: FunctionAssessment,
+    form: DecisionForm,
+    user: object = None,
+    *,
+    recomputed: bool = False,
 ) -> dict[str, object]:
     walkthrough = questionnaire.current()
     view = FunctionView(function, walkthrough=walkthrough)
@@ -35,6 +40,7 @@ def _result_context(
         "stale": view.is_stale(walkthrough.version),
         # Keys the cached analysis: the shortlist reads the live provider profiles.
         "catalogue_token": walkthrough.token,
+        **group_context(function, view, walkthrough, user),
     }
 
 
@@ -42,6 +48,16 @@ def _result_context(
 @require_http_methods(["GET", "POST"])
 def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     function = selectors.get_function_for_user(request.user, pk, with_result=True)
+    if selectors.pending_respondent(request.user, function) is not None:
+        # No anchoring: the others' answers are shown only after one's own.
+        messages.info(
+            request,
+            _(
+                "You were asked to answer this function: give your answers first, then you see "
+                "the others' and the recommendation."
+            ),
+        )
+        return redirect("decisions:function-start", pk=function.pk)
     if not FunctionView(function).has_result:
         messages.info(request, _("Answer every question to see the recommendation."))
         return redirect("decisions:function-start", pk=function.pk)
@@ -67,7 +83,7 @@ def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "decisions/function_result.html",
-        _result_context(function, form, recomputed=recomputed),
+        _result_context(function, form, request.user, recomputed=recomputed),
     )
 
 
