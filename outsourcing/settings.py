@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "simple_history",
     "nested_admin",
     "axes",
+    "django_tasks_db",
     "decisions",
 ]
 
@@ -320,3 +321,13 @@ if ASSESSMENTS_PER_HOUR < 1:
 
 # Report generation: the URL fetcher serves only these folders from disk.
 REPORT_ASSET_DIRS = [BASE_DIR / "static"]
+
+# Background work (Django's Tasks framework): reports render in `manage.py db_worker`
+# processes that read their queue from the database (django-tasks-db). TASK_BACKEND
+# swaps the backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run
+# every task inside the request (the tests do).
+TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# How many reports one user may have waiting or rendering at a time.
+REPORT_RENDERS_IN_FLIGHT = env_int("REPORT_RENDERS_IN_FLIGHT", 3)
+if REPORT_RENDERS_IN_FLIGHT < 1:
+    raise ImproperlyConfigured("REPORT_RENDERS_IN_FLIGHT must be at least 1.")

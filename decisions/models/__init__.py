@@ -1,5 +1,11 @@
 """Models: the catalogue (reference knowledge) and the decisions managers make."""
 
+from decisions.models.approvals import (
+    AssessmentVersion,
+    FrozenReport,
+    ReportRender,
+    VersionTransition,
+)
 from decisions.models.assessments import (
     Answer,
     Assessment,
@@ -36,12 +42,14 @@ __all__ = [
     "Answer",
     "AnswerOption",
     "Assessment",
+    "AssessmentVersion",
     "Benefit",
     "BusinessCase",
     "CatalogueVersion",
     "Criterion",
     "DeliveryOption",
     "Disagreement",
+    "FrozenReport",
     "FunctionAssessment",
     "Industry",
     "Membership",
@@ -53,9 +61,11 @@ __all__ = [
     "Provider",
     "Question",
     "Reading",
+    "ReportRender",
     "RiskMitigation",
     "RiskRating",
     "RiskType",
     "Source",
     "SourcingModel",
+    "VersionTransition",
 ]
