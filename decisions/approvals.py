@@ -151,10 +151,17 @@ def content_fingerprint(assessment: Assessment) -> str:
         digest.update(repr(values).encode())
         digest.update(b"\x1f")
 
-    org = Organization.objects.filter(pk=assessment.organization_id).values_list(
-        "name", "currency", "discount_rate_percent", "contract_term_months"
+    org = assessment.organization  # loaded with the assessment by every caller
+    feed(
+        "assessment",
+        assessment.pk,
+        assessment.title,
+        assessment.owner_id,
+        org.name,
+        org.currency,
+        org.discount_rate_percent,
+        org.contract_term_months,
     )
-    feed("assessment", assessment.pk, assessment.title, assessment.owner_id, *org)
     for row in (
         FunctionAssessment.objects.filter(assessment=assessment)
         .order_by("order", "pk")
@@ -218,11 +225,14 @@ class VersionState:
 def version_state(assessment: Assessment, fingerprint: str | None = None) -> VersionState:
     """The version the assessment's current content is (two queries plus the fingerprint)."""
     fingerprint = fingerprint or content_fingerprint(assessment)
-    versions = AssessmentVersion.objects.filter(assessment=assessment).select_related(
-        "submitted_by", "submitted_to", "decided_by"
+    # An assessment has a handful of versions: one query reads them all.
+    versions = list(
+        AssessmentVersion.objects.filter(assessment=assessment)
+        .select_related("submitted_by", "submitted_to", "decided_by")
+        .order_by("-number")
     )
-    current = versions.filter(fingerprint=fingerprint).first()
-    latest = versions.order_by("-number").first()
+    current = next((v for v in versions if v.fingerprint == fingerprint), None)
+    latest = versions[0] if versions else None
     number = (latest.number + 1 if latest else 1) if current is None else current.number
     return VersionState(number=number, fingerprint=fingerprint, version=current, latest=latest)
 
@@ -508,13 +518,16 @@ def _enqueue(render: ReportRender) -> None:
     render.refresh_from_db()
 
 
-def report_request(*, assessment: Assessment, user: User, include_appendix: bool) -> ReportRender:
+def report_request(
+    *, assessment: Assessment, user: User, include_appendix: bool, key: str = ""
+) -> ReportRender:
     """The render of the assessment's current report: found, or created and enqueued once.
 
     A second request for the same content (a double click, a colleague) finds the
     first one's row — a unique constraint makes sure of it — and enqueues nothing.
+    ``key`` is the current render key when the caller has just worked it out.
     """
-    key = current_report(assessment).key
+    key = key or current_report(assessment).key
     created = False
     with transaction.atomic():
         # Serialises one user's requests, so the bound on renders in flight holds.

@@ -46,7 +46,14 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("manager", "advisor-demo-manager", "Maria", "Lindqvist", False),
     DemoUser("admin", "advisor-demo-admin", "Arun", "Mehta", True),
+    DemoUser("approver", "advisor-demo-approver", "Olivia", "Brandt", False),
 )
+# Each demo user's role in the demo organisation (the manager created it: the owner).
+DEMO_ROLES = {
+    "manager": Membership.Role.OWNER,
+    "admin": Membership.Role.MEMBER,
+    "approver": Membership.Role.APPROVER,
+}
 
 
 # Today's cost of the completed assessment's functions: (FTEs, cost per FTE in EUR, volume).
@@ -175,8 +182,10 @@ def setup_demo() -> list[DemoUser]:
 
     name, slug = ORGANIZATION
     organization, _created = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
-    for user in users.values():
-        Membership.objects.get_or_create(organization=organization, user=user)
+    for username, user in users.items():
+        Membership.objects.update_or_create(
+            organization=organization, user=user, defaults={"role": DEMO_ROLES[username]}
+        )
     manager = users["manager"]
 
     if not Assessment.objects.filter(organization=organization, title=COMPLETED_TITLE).exists():

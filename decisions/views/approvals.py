@@ -124,14 +124,14 @@ def organization_members(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 },
             )
         return redirect("decisions:organization-members", pk=organization.pk)
-    rows = [
-        (m, RoleForm(initial={"membership": m.pk, "role": m.role}, prefix=f"m{m.pk}"))
-        for m in memberships
-    ]
     return render(
         request,
         "decisions/organization_members.html",
-        {"organization": organization, "rows": rows},
+        {
+            "organization": organization,
+            "memberships": memberships,
+            "roles": Membership.Role.choices,
+        },
     )
 
 

@@ -43,11 +43,12 @@ def assessment_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     a HEAD request only looks.
     """
     assessment = selectors.get_assessment_for_user(request.user, pk)
-    render = approvals.current_report(assessment).renders[False]
+    current = approvals.current_report(assessment)
+    render = current.renders[False]
     if render is None and request.method == "GET":
         try:
             render = approvals.report_request(
-                assessment=assessment, user=request.user, include_appendix=False
+                assessment=assessment, user=request.user, include_appendix=False, key=current.key
             )
         except ValidationError as error:
             for message in error.messages:
