@@ -245,11 +245,12 @@ def document_control(
     prepared_for = ", ".join(person_name(u) for u in approvers(assessment.organization))
     if version is not None and version.submitted_to is not None:
         prepared_for = person_name(version.submitted_to)
-    status = {
+    statuses: dict[str, str] = {
         State.SUBMITTED: _("Submitted for approval"),
         State.APPROVED: _("Approved"),
         State.RETURNED: _("Returned for changes"),
-    }.get(version.state if version else "", _("Draft"))
+    }
+    status = statuses.get(version.state if version else "", _("Draft"))
     approved = version is not None and version.state == State.APPROVED
     return DocumentControl(
         status=status,

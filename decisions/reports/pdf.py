@@ -96,14 +96,14 @@ class PDFReport:
         )
         context["include_appendix"] = include_appendix
         html = render_to_string(TEMPLATE, context)
-        document = HTML(
+        weasy = HTML(
             string=html,
             base_url=str(self.asset_dirs[0]) + "/",
             url_fetcher=AssetFetcher(self.asset_dirs),
             media_type="print",
         )
         try:
-            pdf = document.write_pdf()
+            pdf = weasy.write_pdf()
         except FatalURLFetchingError as error:
             # WeasyPrint's fatal error is a BaseException, which would slip past
             # Django's error handling: turn it into an ordinary, logged 500.
