@@ -896,7 +896,7 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["user", "joined_at"]
+    fields = ["user", "role", "joined_at"]
     readonly_fields = ["joined_at"]
     autocomplete_fields = ["user"]
 
@@ -904,7 +904,7 @@ class MembershipInline(admin.TabularInline):
 class UserMembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["organization", "joined_at"]
+    fields = ["organization", "role", "joined_at"]
     readonly_fields = ["joined_at"]
     autocomplete_fields = ["organization"]
     verbose_name_plural = _("organisations")
@@ -947,9 +947,9 @@ class OrganizationAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SuperuserOnlyAdmin):
-    list_display = ["user", "organization", "joined_at"]
-    list_filter = ["organization"]
+class MembershipAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["user", "organization", "role", "joined_at"]
+    list_filter = ["role", "organization"]
     list_select_related = ["user", "organization"]
     search_fields = ["user__username", "user__email", "organization__name"]
     ordering = ["organization__name", "user__username"]
@@ -1198,3 +1198,8 @@ class AnswerAdmin(OperationalAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The approval workflow and the rendered reports have their own module; importing it
+# registers them.
+from decisions import admin_approvals  # noqa: E402, F401
