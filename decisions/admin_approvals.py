@@ -44,7 +44,7 @@ class AssessmentVersionAdmin(SuperuserOnlyAdmin):
     list_select_related = ["assessment", "submitted_by", "decided_by"]
     search_fields = ["assessment__title", "assessment__organization__name"]
     ordering = ["-submitted_at", "-pk"]
-    readonly_fields = [
+    readonly_fields = (
         "assessment",
         "number",
         "fingerprint",
@@ -57,7 +57,7 @@ class AssessmentVersionAdmin(SuperuserOnlyAdmin):
         "decided_at",
         "comment",
         "freeze_error",
-    ]
+    )
     fields = readonly_fields
     inlines = [FrozenReportInline, VersionTransitionInline]
 
@@ -78,7 +78,7 @@ class ReportRenderAdmin(SuperuserOnlyAdmin):
     list_select_related = ["assessment", "requested_by"]
     search_fields = ["assessment__title", "fingerprint", "sha256"]
     ordering = ["-requested_at", "-pk"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "assessment",
         "fingerprint",
         "include_appendix",
@@ -91,7 +91,7 @@ class ReportRenderAdmin(SuperuserOnlyAdmin):
         "filename",
         "sha256",
         "error",
-    ]
+    )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).defer("content")
