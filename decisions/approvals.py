@@ -90,6 +90,9 @@ RENDER_FAILED = gettext_lazy(
 RENDER_STALE = gettext_lazy(
     "The assessment changed while this report was being prepared: ask for the report again."
 )
+APPROVED_REPORT = gettext_lazy(
+    "This version is approved: its report is the approved one, on the report page."
+)
 NOT_RETRYABLE = gettext_lazy("This report is not failed: there is nothing to retry.")
 FREEZE_CHANGED = gettext_lazy(
     "The assessment changed before its approved report could be frozen: submit the new "
@@ -528,7 +531,10 @@ def report_request(
     first one's row — a unique constraint makes sure of it — and enqueues nothing.
     ``key`` is the current render key when the caller has just worked it out.
     """
-    key = key or current_report(assessment).key
+    current = None if key else current_report(assessment)
+    if current is not None and current.state.is_approved:
+        raise ValidationError(APPROVED_REPORT, code="approved")
+    key = key or (current.key if current else "")
     created = False
     with transaction.atomic():
         # Serialises one user's requests, so the bound on renders in flight holds.

@@ -665,3 +665,23 @@ def test_a_render_of_another_assessment_is_404(manager_client, ready, manager):
     assert manager_client.get(url).status_code == HTTPStatus.NOT_FOUND
     url = reverse("decisions:report-retry", args=[other.pk, render.pk])
     assert manager_client.post(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_approved_version_has_one_report_the_frozen_one(
+    manager_client, ready, manager, approver
+):
+    version = approvals.version_submit(
+        assessment=ready, user=manager, approver_id=approver.pk, include_appendix=False
+    )
+    approvals.version_approve(version=version, user=approver)
+
+    page = manager_client.get(detail_url(ready)).content.decode()
+    assert "This version is approved: its report is the approved one" in page
+    assert "Prepare the report" not in page
+    response = manager_client.post(
+        reverse("decisions:report-request", args=[ready.pk]), follow=True
+    )
+    assert str(approvals.APPROVED_REPORT) in messages_of(response)
+    old_url = manager_client.get(reverse("decisions:assessment-report", args=[ready.pk]))
+    assert old_url["Location"] == detail_url(ready)
+    assert not ReportRender.objects.exists()

@@ -44,6 +44,9 @@ def assessment_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """
     assessment = selectors.get_assessment_for_user(request.user, pk)
     current = approvals.current_report(assessment)
+    if current.state.is_approved:
+        # The approved version's report is its frozen one, once it is frozen.
+        return redirect("decisions:report-detail", pk=assessment.pk)
     render = current.renders[False]
     if render is None and request.method == "GET":
         try:

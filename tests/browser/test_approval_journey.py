@@ -110,9 +110,7 @@ def test_a_real_worker_renders_the_report_then_it_is_approved_and_frozen(
 
     sign_in(page, live, manager.username)
     page.goto(live + reverse("decisions:organization-members", args=[organization.pk]))
-    expect(page.get_by_role("combobox", name=re.compile("^approver"))).to_have_value(
-        "approver"
-    )
+    expect(page.get_by_role("combobox", name=re.compile("^approver"))).to_have_value("approver")
     assert_no_axe_violations(page)
 
     page.goto(live + reverse("decisions:assessment-detail", args=[assessment.pk]))
@@ -141,7 +139,7 @@ def test_a_real_worker_renders_the_report_then_it_is_approved_and_frozen(
 
     sign_in(page, live, approver.username)
     page.goto(report_url)
-    expect(page.get_by_text("Submitted by")).to_be_visible()
+    expect(page.get_by_text("manager submitted it to approver for approval")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Comment").fill("Agreed: go ahead with payroll.")
     page.get_by_role("button", name="Approve version 1").click()
