@@ -604,11 +604,14 @@ def report_render(*, render_id: int) -> None:
                 assessment, control, include_appendix=render_row.include_appendix
             )
             stale = content_fingerprint(assessment) != state.fingerprint
-    except Exception:
+    except BaseException as error:
+        # A worker told to stop at once (SystemExit) leaves the row failed, not running.
         logger.exception("Report render %s failed", render_id)
         ReportRender.objects.filter(pk=render_id).update(
             state=ReportRender.State.FAILED, error=str(RENDER_FAILED), finished_at=timezone.now()
         )
+        if not isinstance(error, Exception):
+            raise
         return
     if stale:
         ReportRender.objects.filter(pk=render_id).update(
