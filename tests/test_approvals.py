@@ -685,3 +685,18 @@ def test_an_approved_version_has_one_report_the_frozen_one(
     old_url = manager_client.get(reverse("decisions:assessment-report", args=[ready.pk]))
     assert old_url["Location"] == detail_url(ready)
     assert not ReportRender.objects.exists()
+
+
+def test_the_approvers_dashboard_lists_what_waits_for_them(
+    manager_client, approver_client, ready, approver
+):
+    dashboard = reverse("decisions:dashboard")
+    assert "Waiting for your approval" not in approver_client.get(dashboard).content.decode()
+    submit(manager_client, ready, approver)
+
+    html = approver_client.get(dashboard).content.decode()
+
+    assert "Waiting for your approval" in html
+    assert f"{ready.title}, version 1" in html
+    assert detail_url(ready) in html
+    assert "Waiting for your approval" not in manager_client.get(dashboard).content.decode()
