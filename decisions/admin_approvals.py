@@ -11,9 +11,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django_tasks_db.models import DBTaskResult
 
 from decisions.admin import SuperuserOnlyAdmin
 from decisions.models import AssessmentVersion, FrozenReport, ReportRender, VersionTransition
+
+# django-tasks-db's own page of the queue lets any staff member with its permissions read
+# task arguments and tracebacks; renders are shown below, for superusers only.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 class RecordInline(admin.TabularInline):

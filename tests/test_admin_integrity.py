@@ -21,10 +21,12 @@ from django.urls import reverse
 from decisions.models import (
     Answer,
     Assessment,
+    AssessmentVersion,
     Criterion,
     FunctionAssessment,
     Membership,
     Organization,
+    ReportRender,
     SourcingModel,
 )
 from tests import factories
@@ -32,7 +34,17 @@ from tests.test_admin import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
-OPERATIONAL = [Organization, Membership, Assessment, FunctionAssessment, Answer, User, Group]
+OPERATIONAL = [
+    Organization,
+    Membership,
+    Assessment,
+    FunctionAssessment,
+    Answer,
+    User,
+    Group,
+    AssessmentVersion,
+    ReportRender,
+]
 CATALOGUE_APP_MODELS = [
     model
     for model in admin.site._registry

@@ -24,11 +24,11 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import models
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from decisions import questionnaire, tasks
+from decisions import questionnaire
 from decisions.models import (
     Answer,
     AssessmentVersion,
@@ -419,8 +419,6 @@ def admin_objects(recommended_function, staff) -> dict[type[models.Model], model
     AccessFailureLog.objects.create(**access)
     a_ready_render(recommended_function)
     an_approved_version(recommended_function)
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        tasks.render_report.enqueue(0)  # a row of the task queue (django-tasks-db's admin)
     rows = {}
     for model in admin.site._registry:
         obj = model._default_manager.order_by("pk").first()
