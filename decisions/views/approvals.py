@@ -40,10 +40,16 @@ class RoleForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    approver = forms.TypedChoiceField(label=gettext_lazy("Approver"), coerce=int, choices=())
+    approver = forms.TypedChoiceField(
+        label=gettext_lazy("Approver"),
+        coerce=int,
+        choices=(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     include_appendix = forms.BooleanField(
         label=gettext_lazy("Include the appendix (answers and charts) in the report"),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args: object, approvers: list, **kwargs: object) -> None:  # type: ignore[type-arg]
@@ -60,7 +66,7 @@ class DecideForm(forms.Form):
         label=gettext_lazy("Comment"),
         required=False,
         max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=gettext_lazy("Required when you return it: say what has to change."),
     )
 
