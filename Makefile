@@ -25,8 +25,13 @@ setup: $(VENV)/.runtime-installed
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py setup_demo
 
-## make run: install, migrate the SQLite database, load catalogue and demo data, serve.
+## make run: install, migrate the SQLite database, load catalogue and demo data, serve,
+## with one background worker (reports render there) stopped again when the server stops.
 run: setup
+	@DEBUG=true $(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "Background worker started (pid $$worker)."; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install test dependencies and run the whole suite.

@@ -239,7 +239,8 @@ PAGES: dict[str, Callable[[Org], str]] = {
     "dashboard": lambda org: "/dashboard/",
     "CSV export": lambda org: f"/assessments/{org.assessment_id}/export.csv",
     "JSON export": lambda org: f"/assessments/{org.assessment_id}/export.json",
-    "PDF report": lambda org: f"/assessments/{org.assessment_id}/report.pdf",
+    # The PDF renders in a background worker (issue 12): its page is what a request reads.
+    "report and approval page": lambda org: f"/assessments/{org.assessment_id}/report/",
 }
 
 
@@ -357,20 +358,38 @@ def query_counts(b: Bench) -> Outcome:
 
 
 def report_render(b: Bench) -> Outcome:
+    from django.test import override_settings
     from pypdf import PdfReader
+
+    from decisions.models import ReportRender
 
     org = b.small
     path = f"/assessments/{org.assessment_id}/report.pdf"
     client = b.client(org.user_id)
-    client.get(path)  # fonts, stylesheets and templates load once per process
-    cpu, wall, content, status = [], [], b"", 0
-    for _ in range(1 if b.options.quick else 3):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        wall.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        content, status = response.content, response.status_code
+    renders = ReportRender.objects.filter(assessment_id=org.assessment_id)
+    # Reports render in a background worker; here the immediate backend renders each one
+    # inside the request, and the rendered report is dropped before each run.
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        renders.delete()
+        client.get(path)  # fonts, stylesheets and templates load once per process
+        cpu, wall, content, status = [], [], b"", 0
+        for _ in range(1 if b.options.quick else 3):
+            renders.delete()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+            content, status = response.content, response.status_code
+        repeat = []
+        for _ in range(5):
+            started = time.perf_counter()
+            again = client.get(path)  # the stored bytes: no rendering
+            repeat.append((time.perf_counter() - started) * 1000)
+        renders.delete()
     outcome = Outcome(section="")
+    if again.content != content:
+        outcome.errors.append("a repeat download answered other bytes")
     if status != 200:
         outcome.errors.append(f"the report answered {status}")
         return outcome
@@ -382,7 +401,12 @@ def report_render(b: Bench) -> Outcome:
             "request: the whole pipeline (context, charts, template, WeasyPrint's layout) in "
             "the request, as today. CPU time is this process's (`time.process_time`), which "
             "other work on the machine does not inflate. No target here: this is the baseline "
-            "later work on the report measures itself against.",
+            "later work on the report measures itself against. Since issue 12 the request "
+            "asks a background worker for the report; here the immediate task backend renders "
+            "it inside the request, and the stored report is dropped before each run. "
+            f"A repeat download of the unchanged report (stored bytes, no rendering): "
+            f"{min(repeat):.1f} ms best, {statistics.median(repeat):.1f} ms median "
+            "(target ≤ 50 ms).",
             table(
                 {
                     "functions": "---:",

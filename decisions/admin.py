@@ -899,7 +899,7 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["user", "joined_at"]
+    fields = ["user", "role", "joined_at"]
     readonly_fields = ["joined_at"]
     autocomplete_fields = ["user"]
 
@@ -907,7 +907,7 @@ class MembershipInline(admin.TabularInline):
 class UserMembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["organization", "joined_at"]
+    fields = ["organization", "role", "joined_at"]
     readonly_fields = ["joined_at"]
     autocomplete_fields = ["organization"]
     verbose_name_plural = _("organisations")
@@ -950,9 +950,9 @@ class OrganizationAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SuperuserOnlyAdmin):
-    list_display = ["user", "organization", "joined_at"]
-    list_filter = ["organization"]
+class MembershipAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["user", "organization", "role", "joined_at"]
+    list_filter = ["role", "organization"]
     list_select_related = ["user", "organization"]
     search_fields = ["user__username", "user__email", "organization__name"]
     ordering = ["organization__name", "user__username"]
@@ -1253,3 +1253,8 @@ class InvitationAdmin(_ViewOnlyAdmin):
         "used_at",
         "used_by",
     )
+
+
+# The approval workflow and the rendered reports have their own module; importing it
+# registers them.
+from decisions import admin_approvals  # noqa: E402, F401

@@ -51,6 +51,7 @@ DEMO_USERS = (
     DemoUser("manager", "advisor-demo-manager", "Maria", "Lindqvist", False),
     DemoUser("admin", "advisor-demo-admin", "Arun", "Mehta", True),
     DemoUser("finance", "advisor-demo-finance", "Felix", "Okafor", False),
+    DemoUser("approver", "advisor-demo-approver", "Olivia", "Brandt", False),
 )
 # The second manager (finance) answered two functions of the completed assessment as well,
 # seeing them differently from the first: (function, archetype, the answers that differ).
@@ -75,6 +76,13 @@ SECOND_OPINIONS: tuple[tuple[str, str, dict[str, str]], ...] = (
         {"complexity": "analytical"},
     ),
 )
+# Each demo user's role in the demo organisation (the manager created it: the owner).
+DEMO_ROLES = {
+    "manager": Membership.Role.OWNER,
+    "admin": Membership.Role.MEMBER,
+    "approver": Membership.Role.APPROVER,
+    "finance": Membership.Role.MEMBER,
+}
 
 
 # Today's cost of the completed assessment's functions: (FTEs, cost per FTE in EUR, volume).
@@ -221,8 +229,10 @@ def setup_demo() -> list[DemoUser]:
 
     name, slug = ORGANIZATION
     organization, _created = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
-    for user in users.values():
-        Membership.objects.get_or_create(organization=organization, user=user)
+    for username, user in users.items():
+        Membership.objects.update_or_create(
+            organization=organization, user=user, defaults={"role": DEMO_ROLES[username]}
+        )
     manager = users["manager"]
 
     if not Assessment.objects.filter(organization=organization, title=COMPLETED_TITLE).exists():

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from decisions.views import (
+    approvals,
     assessments,
     business,
     editing,
@@ -77,6 +78,41 @@ urlpatterns = [
         name="organization-settings",
     ),
     path("assessments/<int:pk>/report.pdf", reports.assessment_report, name="assessment-report"),
+    path("assessments/<int:pk>/report/", approvals.report_detail, name="report-detail"),
+    path("assessments/<int:pk>/report/request/", approvals.report_request, name="report-request"),
+    path(
+        "assessments/<int:pk>/report/<int:render_id>/report.pdf",
+        approvals.report_download,
+        name="report-download",
+    ),
+    path(
+        "assessments/<int:pk>/report/<int:render_id>/retry/",
+        approvals.report_retry,
+        name="report-retry",
+    ),
+    path(
+        "assessments/<int:pk>/approval/submit/", approvals.approval_submit, name="approval-submit"
+    ),
+    path(
+        "assessments/<int:pk>/versions/<int:version_id>/decide/",
+        approvals.version_decide,
+        name="version-decide",
+    ),
+    path(
+        "assessments/<int:pk>/versions/<int:version_id>/freeze/",
+        approvals.version_freeze,
+        name="version-freeze",
+    ),
+    path(
+        "assessments/<int:pk>/versions/<int:version_id>/report.pdf",
+        approvals.version_report,
+        name="version-report",
+    ),
+    path(
+        "organizations/<int:pk>/members/",
+        approvals.organization_members,
+        name="organization-members",
+    ),
     path(
         "assessments/<int:pk>/export.csv",
         reports.assessment_export_csv,

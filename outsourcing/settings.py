@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "simple_history",
     "nested_admin",
     "axes",
+    "django_tasks_db",
     "decisions",
 ]
 
@@ -347,3 +348,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sourcing Advisor <nor
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 if INVITATION_DAYS < 1:
     raise ImproperlyConfigured("INVITATION_DAYS must be at least 1.")
+# Background work (Django's Tasks framework): reports render in `manage.py db_worker`
+# processes that read their queue from the database (django-tasks-db). TASK_BACKEND
+# swaps the backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run
+# every task inside the request (the tests do).
+TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# How many reports one user may have waiting or rendering at a time.
+REPORT_RENDERS_IN_FLIGHT = env_int("REPORT_RENDERS_IN_FLIGHT", 3)
+if REPORT_RENDERS_IN_FLIGHT < 1:
+    raise ImproperlyConfigured("REPORT_RENDERS_IN_FLIGHT must be at least 1.")

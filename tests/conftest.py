@@ -76,8 +76,9 @@ def organization(db):
 
 @pytest.fixture
 def manager(organization):
+    """The organisation's first member, so its owner (roles: decisions.approvals)."""
     user = factories.UserFactory(username="manager")
-    factories.MembershipFactory(organization=organization, user=user)
+    factories.MembershipFactory(organization=organization, user=user, role="owner")
     return user
 
 

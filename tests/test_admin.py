@@ -29,22 +29,26 @@ from decisions.catalogue_rules import (
 )
 from decisions.models import (
     AnswerOption,
+    AssessmentVersion,
     BusinessCase,
     CatalogueVersion,
     Criterion,
     DeliveryOption,
+    FrozenReport,
     FunctionAssessment,
     Invitation,
     OptionScore,
     PriceOverride,
     PricingAssumption,
     Reading,
+    ReportRender,
     Respondent,
     RiskMitigation,
     RiskRating,
     RiskType,
     Settlement,
     SourcingModel,
+    VersionTransition,
 )
 from decisions.vocabulary import OFFICE_CRITERION
 from tests import factories
@@ -114,6 +118,16 @@ def admin_rows(staff) -> dict[type[models.Model], models.Model]:
         ),
         AccessLog: AccessLog.objects.create(**access),
         AccessFailureLog: AccessFailureLog.objects.create(**access),
+        AssessmentVersion: AssessmentVersion.objects.create(
+            assessment=function.assessment,
+            number=1,
+            fingerprint="e" * 64,
+            state="submitted",
+            submitted_at=timezone.now(),
+        ),
+        ReportRender: ReportRender.objects.create(
+            assessment=function.assessment, fingerprint="f" * 64, requested_at=timezone.now()
+        ),
     }
 
 
@@ -133,6 +147,8 @@ def test_every_model_of_the_app_has_an_admin():
         and model is not RiskMitigation  # edited inline on its risk type
         # Shown read-only on their function's page: the app checks their figures together.
         and model not in {BusinessCase, PriceOverride, RiskRating}
+        # Shown read-only on their version's page.
+        and model not in {FrozenReport, VersionTransition}
     }
 
     assert app_models - set(admin.site._registry) == set()

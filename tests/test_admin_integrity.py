@@ -21,11 +21,13 @@ from django.urls import reverse
 from decisions.models import (
     Answer,
     Assessment,
+    AssessmentVersion,
     Criterion,
     FunctionAssessment,
     Invitation,
     Membership,
     Organization,
+    ReportRender,
     Respondent,
     Settlement,
     SourcingModel,
@@ -46,6 +48,8 @@ OPERATIONAL = [
     Invitation,
     User,
     Group,
+    AssessmentVersion,
+    ReportRender,
 ]
 CATALOGUE_APP_MODELS = [
     model

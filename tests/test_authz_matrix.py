@@ -31,12 +31,17 @@ from django.utils import timezone
 from decisions import questionnaire
 from decisions.models import (
     Answer,
+    AssessmentVersion,
     BusinessCase,
+    FrozenReport,
     FunctionAssessment,
     Invitation,
+    Membership,
     Organization,
+    ReportRender,
     RiskRating,
     Settlement,
+    VersionTransition,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +64,8 @@ class Case:
     content_type: str = "text/html"
     kwargs: dict[str, Any] = field(default_factory=dict)
     data: Callable[[FunctionAssessment], dict[str, Any]] | None = None
+    # Ids of other objects the URL takes, made for the function's assessment.
+    kwargs_for: Callable[[FunctionAssessment], dict[str, Any]] | None = None
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.name}"
@@ -114,6 +121,47 @@ def a_settlement(function: FunctionAssessment) -> dict[str, Any]:
         f"settle-{question.pk}-option": question.options[0].pk,
         "action": "settle",
     }
+
+
+def a_ready_render(function: FunctionAssessment) -> dict[str, Any]:
+    render, _created = ReportRender.objects.get_or_create(
+        assessment_id=function.assessment_id,
+        fingerprint="f" * 64,
+        include_appendix=False,
+        defaults={
+            "state": "ready",
+            "requested_at": timezone.now(),
+            "content": b"%PDF-1.7 stand-in",
+            "filename": "report.pdf",
+        },
+    )
+    return {"render_id": render.pk}
+
+
+def an_approved_version(function: FunctionAssessment) -> dict[str, Any]:
+    version, created = AssessmentVersion.objects.get_or_create(
+        assessment_id=function.assessment_id,
+        number=1,
+        defaults={"fingerprint": "e" * 64, "state": "approved", "submitted_at": timezone.now()},
+    )
+    if created:
+        FrozenReport.objects.create(
+            version=version, filename="v1.pdf", content=b"%PDF-1.7 frozen", sha256="0" * 64, size=15
+        )
+    return {"version_id": version.pk}
+
+
+def an_approver(function: FunctionAssessment) -> dict[str, Any]:
+    return {"approver": "1", "include_appendix": "on"}
+
+
+def approve(function: FunctionAssessment) -> dict[str, Any]:
+    return {"action": "approve", "comment": ""}
+
+
+def owner_role(function: FunctionAssessment) -> dict[str, Any]:
+    owner = function.assessment.organization.memberships.get(role="owner")
+    return {"membership": owner.pk, "role": "owner"}
 
 
 # What a member gets, for every decisions URL that takes an object id.
@@ -244,6 +292,52 @@ MATRIX = [
         redirect_to="decisions:function-result",
     ),
     Case("organization-settings"),
+    Case("report-detail"),
+    Case(
+        "report-request",
+        method="post",
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:report-detail",
+    ),
+    Case("report-download", kwargs_for=a_ready_render, content_type="application/pdf"),
+    Case(
+        "report-retry",
+        method="post",
+        kwargs_for=a_ready_render,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:report-detail",
+    ),
+    Case(
+        "approval-submit",
+        method="post",
+        data=an_approver,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:report-detail",
+    ),
+    Case(
+        "version-decide",
+        method="post",
+        data=approve,
+        kwargs_for=an_approved_version,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:report-detail",
+    ),
+    Case(
+        "version-freeze",
+        method="post",
+        kwargs_for=an_approved_version,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:report-detail",
+    ),
+    Case("version-report", kwargs_for=an_approved_version, content_type="application/pdf"),
+    Case("organization-members"),
+    Case(
+        "organization-members",
+        method="post",
+        data=owner_role,
+        status=HTTPStatus.FOUND,
+        redirect_to="decisions:organization-members",
+    ),
     Case(
         "organization-settings",
         method="post",
@@ -261,10 +355,18 @@ ASSESSMENT_URLS = {"assessment-detail", "assessment-report", "assessment-respond
     "assessment-recompute",
     "functions-add",
     "functions-import",
+    "report-detail",
+    "report-request",
+    "report-download",
+    "report-retry",
+    "approval-submit",
+    "version-decide",
+    "version-freeze",
+    "version-report",
 }
 # Redirect targets without an id.
 NO_ID_TARGETS = {"decisions:dashboard"}
-ORGANIZATION_URLS = {"organization-settings"}
+ORGANIZATION_URLS = {"organization-settings", "organization-members"}
 # URLs that take a secret token instead of an id: tested in tests/test_group.py (an
 # invitation link is for visitors without an account; a wrong token gets 404).
 TOKEN_URLS = {"invitation-accept"}
@@ -316,8 +418,10 @@ def pk_for(name: str, function: FunctionAssessment) -> int:
 
 
 def url_of(case: Case, function: FunctionAssessment) -> str:
+    others = case.kwargs_for(function) if case.kwargs_for else {}
     return reverse(
-        f"decisions:{case.name}", kwargs={"pk": pk_for(case.name, function), **case.kwargs}
+        f"decisions:{case.name}",
+        kwargs={"pk": pk_for(case.name, function), **case.kwargs, **others},
     )
 
 
@@ -344,11 +448,16 @@ def state(function: FunctionAssessment) -> tuple[Any, ...]:
             organization.discount_rate_percent,
             organization.contract_term_months,
         ),
+        sorted(Membership.objects.values_list("pk", "role")),
+        sorted(ReportRender.objects.values_list("pk", "state", "requested_at")),
+        sorted(AssessmentVersion.objects.values_list("pk", "state")),
+        VersionTransition.objects.count(),
     )
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=str)
 def test_anonymous_visitors_are_sent_to_sign_in(client, recommended_function, case):
+    url_of(case, recommended_function)  # makes the other objects the URL names
     before = state(recommended_function)
 
     response = send(client, case, recommended_function)
@@ -364,6 +473,7 @@ def test_non_members_get_404_and_change_nothing(
     client, recommended_function, case, visitor, request
 ):
     client.force_login(request.getfixturevalue(visitor))
+    url_of(case, recommended_function)  # makes the other objects the URL names
     before = state(recommended_function)
 
     response = send(client, case, recommended_function)
@@ -426,6 +536,8 @@ def admin_objects(recommended_function, staff) -> dict[type[models.Model], model
         token_hash="0" * 64,
         expires_at=timezone.now(),
     )
+    a_ready_render(recommended_function)
+    an_approved_version(recommended_function)
     rows = {}
     for model in admin.site._registry:
         obj = model._default_manager.order_by("pk").first()

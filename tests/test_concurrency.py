@@ -219,3 +219,49 @@ def test_parallel_new_assessments_do_not_pass_the_hourly_cap(
 
     assert sorted(r.status_code for r in responses) == [HTTPStatus.OK, HTTPStatus.FOUND]
     assert Assessment.objects.count() == 1
+
+
+def test_a_double_clicked_report_request_enqueues_one_render(
+    catalogue, function, manager, settings, monkeypatch
+):
+    from decisions import approvals
+    from decisions.models import ReportRender
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    enqueued = []
+    monkeypatch.setattr(approvals, "_enqueue", enqueued.append)  # every thread sees it
+    url = reverse("decisions:report-request", args=[function.assessment_id])
+
+    responses = at_once(lambda client: client.post(url), manager)
+
+    assert ReportRender.objects.count() == 1
+    assert len(enqueued) == 1
+    detail = reverse("decisions:report-detail", args=[function.assessment_id])
+    assert [r["Location"] for r in responses] == [detail] * ATTEMPTS
+
+
+def test_parallel_report_requests_do_not_pass_the_bound(catalogue, manager, organization, settings):
+    from decisions.models import ReportRender
+    from tests import factories
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.REPORT_RENDERS_IN_FLIGHT = 1
+    picks = iter(
+        [
+            reverse(
+                "decisions:report-request",
+                args=[factories.AssessmentFactory(organization=organization, owner=manager).pk],
+            )
+            for _ in range(ATTEMPTS)
+        ]
+    )
+    lock = threading.Lock()
+
+    def post(client):
+        with lock:
+            url = next(picks)
+        return client.post(url)
+
+    at_once(post, manager)
+
+    assert ReportRender.objects.count() == 1

@@ -108,7 +108,7 @@ def test_overview_without_recommendations_explains_the_chart(manager_client, fun
 
 def test_overview_links_the_exports(manager_client, assessment):
     html = manager_client.get(overview_url(assessment)).content.decode()
-    for name in ("assessment-report", "assessment-export-csv", "assessment-export-json"):
+    for name in ("report-detail", "assessment-export-csv", "assessment-export-json"):
         assert reverse(f"decisions:{name}", args=[assessment.pk]) in html
 
 

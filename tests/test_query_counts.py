@@ -238,6 +238,10 @@ PAGES = {
     "organisation settings": Page(
         lambda w: reverse("decisions:organization-settings", args=[w.organization.pk])
     ),
+    "report and approval": Page(
+        lambda w: reverse("decisions:report-detail", args=[w.assessment.pk])
+    ),
+    "members": Page(lambda w: reverse("decisions:organization-members", args=[w.organization.pk])),
     "guide": Page(lambda w: reverse("decisions:guide"), signed_in=False, grown="Grown kpo"),
     "CSV export": Page(
         lambda w: reverse("decisions:assessment-export-csv", args=[w.assessment.pk]),

@@ -1,5 +1,11 @@
 """Models: the catalogue (reference knowledge) and the decisions managers make."""
 
+from decisions.models.approvals import (
+    AssessmentVersion,
+    FrozenReport,
+    ReportRender,
+    VersionTransition,
+)
 from decisions.models.assessments import (
     Answer,
     Assessment,
@@ -37,12 +43,14 @@ __all__ = [
     "Answer",
     "AnswerOption",
     "Assessment",
+    "AssessmentVersion",
     "Benefit",
     "BusinessCase",
     "CatalogueVersion",
     "Criterion",
     "DeliveryOption",
     "Disagreement",
+    "FrozenReport",
     "FunctionAssessment",
     "Industry",
     "Invitation",
@@ -55,6 +63,7 @@ __all__ = [
     "Provider",
     "Question",
     "Reading",
+    "ReportRender",
     "Respondent",
     "RiskMitigation",
     "RiskRating",
@@ -62,4 +71,5 @@ __all__ = [
     "Settlement",
     "Source",
     "SourcingModel",
+    "VersionTransition",
 ]

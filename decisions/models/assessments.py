@@ -103,6 +103,17 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
+    """A user's place in an organisation, with the role they play in it.
+
+    The owner manages the roles (there is always one); an approver approves
+    assessments submitted to them; a member does everything else every role does.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+        APPROVER = "approver", _("Approver")
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -110,6 +121,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")

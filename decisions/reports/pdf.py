@@ -26,6 +26,7 @@ from decisions import selectors
 from decisions.models import Assessment, FunctionAssessment
 from decisions.presentation import AssessmentView, FunctionView, SensitivityRow
 from decisions.reports.common import export_filename
+from decisions.reports.document import DocumentControl, draft_control
 from decisions.reports.fetcher import AssetFetcher
 
 TEMPLATE = "decisions/assessment_report.html"
@@ -82,17 +83,27 @@ class PDFReport:
         }
 
     def render(
-        self, assessment: Assessment, functions: Sequence[FunctionAssessment]
+        self,
+        assessment: Assessment,
+        functions: Sequence[FunctionAssessment],
+        *,
+        document: DocumentControl | None = None,
+        include_appendix: bool = False,
     ) -> tuple[str, str, bytes]:
-        html = render_to_string(TEMPLATE, self.context(assessment, functions))
-        document = HTML(
+        context = self.context(assessment, functions)
+        context["document"] = document or draft_control(
+            assessment, include_appendix=include_appendix
+        )
+        context["include_appendix"] = include_appendix
+        html = render_to_string(TEMPLATE, context)
+        weasy = HTML(
             string=html,
             base_url=str(self.asset_dirs[0]) + "/",
             url_fetcher=AssetFetcher(self.asset_dirs),
             media_type="print",
         )
         try:
-            pdf = document.write_pdf()
+            pdf = weasy.write_pdf()
         except FatalURLFetchingError as error:
             # WeasyPrint's fatal error is a BaseException, which would slip past
             # Django's error handling: turn it into an ordinary, logged 500.

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from decisions import questionnaire, selectors, services
+from decisions import approvals, questionnaire, selectors, services
 from decisions.editing_forms import FunctionListFileForm
 from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet, check_function_list
 from decisions.presentation import AssessmentView, dashboard_cards
@@ -29,6 +29,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cards": dashboard_cards(assessments, counts, next_functions),
             "has_organization": selectors.organizations_for(request.user).exists(),
             "asked": selectors.asked_of(request.user),
+            "awaiting_approval": approvals.submitted_to(request.user),
         },
     )
 

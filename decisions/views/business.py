@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from decisions import selectors, services
+from decisions import approvals, selectors, services
 from decisions.forms import (
     BaselineForm,
     OrganizationSettingsForm,
@@ -72,7 +72,11 @@ def organization_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     return render(
         request,
         "decisions/organization_settings.html",
-        {"organization": organization, "form": form},
+        {
+            "organization": organization,
+            "form": form,
+            "is_owner": approvals.role_of(request.user, organization) == "owner",
+        },
     )
 
 

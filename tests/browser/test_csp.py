@@ -155,6 +155,8 @@ def member_urls(manager, organization) -> list[str]:
         reverse("decisions:function-review", args=[open_.pk]),
         reverse("decisions:function-review", args=[done.pk]),
         reverse("decisions:function-result", args=[done.pk]),
+        reverse("decisions:report-detail", args=[assessment.pk]),
+        reverse("decisions:organization-members", args=[organization.pk]),
         "/no-such-page/",
     ]
 
