@@ -46,8 +46,10 @@ from decisions.scoring import BORDERLINE_MARGIN, CLEAR_MARGIN
 
 # Page 1's caps: with them the memo fits one A4 page whatever the portfolio's size.
 NAME_CHARS = 38  # a function's name on page 1
-NAMES_SHOWN = 4  # the largest functions named per model
+NAMES_SHOWN = 4  # the largest functions named per model, at most
+NAMES_BUDGET = 96  # ... and at most this many characters of names per model
 ATTENTION_SHOWN = 4  # close calls, disagreements, differing decisions named each
+ATTENTION_BUDGET = 110  # characters of names per kind
 REASON_CHARS = 90  # a differing decision's reason on page 1
 RISKS_SHOWN = 3
 NEXT_STEPS_SHOWN = 5
@@ -71,6 +73,19 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-\u2013\u2014 ")
     return f"{cut or text[: limit - 1]}…"
+
+
+def capped(items: list[Item], limit: int, budget: int) -> list[Item]:
+    """The first ``items`` that fit ``limit`` entries and ``budget`` characters (one at least)."""
+    shown: list[Item] = []
+    used = 0
+    for item in items[:limit]:
+        size = len(item.name) + len(item.note) + 8
+        if shown and used + size > budget:
+            break
+        shown.append(item)
+        used += size
+    return shown
 
 
 def when(moment: datetime | None) -> str:
@@ -238,8 +253,7 @@ class FunctionPage:
         weakest = self.view.weakest
         if weakest is None or weakest.change is None:
             return _("Robust"), _(
-                "No change to the weight of a single criterion would change this "
-                "recommendation."
+                "No change to the weight of a single criterion would change this recommendation."
             )
         change = weakest.change
         if change >= ROBUST_CHANGE:
@@ -308,9 +322,7 @@ class FunctionPage:
         return GroupSummary(
             respondents=len(getattr(group, "respondents", []) or []),
             consensus=str(getattr(group, "consensus_words", "") or ""),
-            open_disagreements=[_disagreement_text(d) for d in disagreements][
-                :DISAGREEMENTS_SHOWN
-            ],
+            open_disagreements=[_disagreement_text(d) for d in disagreements][:DISAGREEMENTS_SHOWN],
             open_count=len(disagreements),
             settled=len(getattr(group, "settled", []) or []),
         )
@@ -419,9 +431,7 @@ def source_catalogue() -> SourceCatalogue:
 
     def build(_token: str) -> SourceCatalogue:
         sources = list(Source.objects.order_by("order", "slug"))
-        disagreements = Disagreement.objects.order_by("order", "slug").prefetch_related(
-            _readings()
-        )
+        disagreements = Disagreement.objects.order_by("order", "slug").prefetch_related(_readings())
         return SourceCatalogue(
             sources=[
                 SourceLine(number, source.title, source.publisher)
@@ -431,10 +441,7 @@ def source_catalogue() -> SourceCatalogue:
                 DisagreementLine(
                     d.topic,
                     d.summary,
-                    [
-                        (r.source.publisher or r.source.title, r.statement)
-                        for r in d.readings.all()
-                    ],
+                    [(r.source.publisher or r.source.title, r.statement) for r in d.readings.all()],
                 )
                 for d in disagreements
             ],
@@ -515,7 +522,9 @@ class Memo:
         savings = [
             e.estimate.expected.annual_saving
             for e in (_chosen(p.view) for p in members)
-            if e is not None and e.estimate is not None and not e.in_house
+            if e is not None
+            and e.estimate is not None
+            and not e.in_house
             and e.estimate.currency == self.currency
         ]
         saving = ""
@@ -527,7 +536,7 @@ class Memo:
             name=name,
             outsourced=outsourced,
             count=len(members),
-            items=[Item.of(p.view) for p in largest[:NAMES_SHOWN]],
+            items=capped([Item.of(p.view) for p in largest], NAMES_SHOWN, NAMES_BUDGET),
             saving=saving,
         )
 
@@ -673,9 +682,7 @@ class Memo:
 
     @cached_property
     def sample_prices(self) -> bool:
-        return any(
-            e.is_sample for p in self.pages if (e := _chosen(p.view)) is not None
-        )
+        return any(e.is_sample for p in self.pages if (e := _chosen(p.view)) is not None)
 
     # -- the risks
 
@@ -727,7 +734,7 @@ class Memo:
                         len(close),
                     )
                     % {"n": len(close)},
-                    [Item.of(p.view) for p in close[:ATTENTION_SHOWN]],
+                    capped([Item.of(p.view) for p in close], ATTENTION_SHOWN, ATTENTION_BUDGET),
                     len(close),
                 )
             )
@@ -741,7 +748,7 @@ class Memo:
                         len(disputed),
                     )
                     % {"n": len(disputed)},
-                    [Item.of(p.view) for p in disputed[:ATTENTION_SHOWN]],
+                    capped([Item.of(p.view) for p in disputed], ATTENTION_SHOWN, ATTENTION_BUDGET),
                     len(disputed),
                 )
             )
@@ -755,18 +762,14 @@ class Memo:
                         len(differs),
                     )
                     % {"n": len(differs)},
-                    [
-                        Item.of(
-                            p.view,
-                            note=_("%(final)s, not %(recommended)s: %(reason)s")
-                            % {
-                                "final": p.decided.abbreviation,
-                                "recommended": p.view.recommended.abbreviation,
-                                "reason": shorten(p.final_reason, REASON_CHARS),
-                            },
-                        )
-                        for p in differs[: ATTENTION_SHOWN - 1]
-                    ],
+                    capped(
+                        [
+                            Item.of(p.view, note=self._differs_note(p, alone=len(differs) == 1))
+                            for p in differs
+                        ],
+                        ATTENTION_SHOWN,
+                        ATTENTION_BUDGET,
+                    ),
                     len(differs),
                 )
             )
@@ -785,6 +788,17 @@ class Memo:
                 )
             )
         return found
+
+    def _differs_note(self, page: FunctionPage, *, alone: bool) -> str:
+        """ "In-house, not BPO" (and the reason, shortened, when it is the only one)."""
+        values = {
+            "final": page.decided.abbreviation,
+            "recommended": page.view.recommended.abbreviation,
+        }
+        if not alone or not page.final_reason:
+            return _("%(final)s, not %(recommended)s") % values
+        values["reason"] = shorten(page.final_reason, REASON_CHARS)
+        return _("%(final)s, not %(recommended)s: %(reason)s") % values
 
     # -- the decision requested and the next steps
 
@@ -915,6 +929,23 @@ class Memo:
         return lines
 
     @property
+    def control_rows(self) -> list[list[ControlLine]]:
+        """The document control in two columns: pairs of lines (a long value gets a row)."""
+        rows: list[list[ControlLine]] = []
+        pending: list[ControlLine] = []
+        for line in self.control:
+            if line.mono or len(line.value) > 48:
+                rows.append([line])
+                continue
+            pending.append(line)
+            if len(pending) == 2:
+                rows.append(pending)
+                pending = []
+        if pending:
+            rows.append(pending)
+        return rows
+
+    @property
     def created(self) -> str:
         """The creation date for the PDF's metadata (ISO 8601)."""
         return timezone.localtime(self.document.generated_at).isoformat(timespec="seconds")
@@ -1026,8 +1057,10 @@ class Memo:
         return [
             (
                 heading.label,
-                [(column.slug, by_cell.get((heading.slug, column.slug), [])) for column in
-                 self.grid.columns],
+                [
+                    (column.slug, by_cell.get((heading.slug, column.slug), []))
+                    for column in self.grid.columns
+                ],
             )
             for heading in self.grid.rows
         ]
@@ -1081,4 +1114,3 @@ def _charge_text(basis: str, value: Decimal) -> str:
     if basis == costing.Basis.SHARE:
         return _("%(share)s of today's cost") % {"share": percent(value)}
     return _number(value)
-
