@@ -971,8 +971,24 @@ class Memo:
         return shapes
 
     @cached_property
+    def criteria_snapshot(self) -> Any:
+        """The criteria the latest result was computed with (today's when there is none)."""
+        latest = max(
+            (p.view for p in self.pages if p.view.computed_at is not None),
+            key=lambda view: view.computed_at,
+            default=None,
+        )
+        if latest is not None and latest.snapshot is not None:
+            return latest.snapshot
+        return self.walkthrough.snapshot
+
+    @property
+    def criteria_reference(self) -> str:
+        return str(self.criteria_snapshot.version)
+
+    @cached_property
     def criteria(self) -> list[CriterionLine]:
-        scored = [c for c in self.walkthrough.snapshot.criteria if c.kind == "scored"]
+        scored = [c for c in self.criteria_snapshot.criteria if c.kind == "scored"]
         total = sum((c.weight for c in scored), Decimal(0)) or Decimal(1)
         return [
             CriterionLine(c.name, _number(c.weight), f"{round(c.weight / total * 100)}\u00a0%")

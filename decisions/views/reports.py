@@ -15,11 +15,21 @@ from decisions.views.common import AuthenticatedHttpRequest
 
 
 def _respond(
-    request: HttpRequest, pk: int, exporter: PDFReport | CSVExport | JSONExport, *, inline: bool
+    request: HttpRequest,
+    pk: int,
+    exporter: PDFReport | CSVExport | JSONExport,
+    *,
+    inline: bool,
+    include_appendix: bool = False,
 ) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(request.user, pk)
     functions = selectors.assessment_functions(assessment, full=True)
-    filename, content_type, content = exporter.render(assessment, functions)
+    if isinstance(exporter, PDFReport):
+        filename, content_type, content = exporter.render(
+            assessment, functions, include_appendix=include_appendix
+        )
+    else:
+        filename, content_type, content = exporter.render(assessment, functions)
     response = HttpResponse(
         content,
         content_type=content_type,
@@ -33,7 +43,9 @@ def _respond(
 @login_required
 @require_safe
 def assessment_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _respond(request, pk, PDFReport(), inline=True)
+    # ``?appendix=1`` adds the analyst's appendix (answers, charts, shortlists).
+    appendix = request.GET.get("appendix") == "1"
+    return _respond(request, pk, PDFReport(), inline=True, include_appendix=appendix)
 
 
 @login_required
