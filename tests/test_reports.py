@@ -166,6 +166,7 @@ def test_report_pdf_summarises_every_function_with_footer_and_criteria_version(
     # The unanswered function is listed but gets no section (sections are bookmarked).
     assert "Website services" in text
     assert "Not yet answered" in text
+
     def titles(outline):
         for item in outline:
             yield from titles(item) if isinstance(item, list) else [item.title]

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from decisions import catalogue_version, questionnaire
+from decisions import risks as risk_register
 from decisions.models import Disagreement, Reading, Source
 from decisions.presentation import (
     CLOSE_CALL,
@@ -973,13 +974,12 @@ class Memo:
     @cached_property
     def criteria_snapshot(self) -> Any:
         """The criteria the latest result was computed with (today's when there is none)."""
-        latest = max(
-            (p.view for p in self.pages if p.view.computed_at is not None),
-            key=lambda view: view.computed_at,
-            default=None,
-        )
-        if latest is not None and latest.snapshot is not None:
-            return latest.snapshot
+        computed = [(p.view.computed_at, p.number, p.view) for p in self.pages]
+        dated = [(at, number, view) for at, number, view in computed if at is not None]
+        if dated:
+            latest = max(dated, key=lambda entry: (entry[0], entry[1]))[2]
+            if latest.snapshot is not None:
+                return latest.snapshot
         return self.walkthrough.snapshot
 
     @property
@@ -994,6 +994,11 @@ class Memo:
             CriterionLine(c.name, _number(c.weight), f"{round(c.weight / total * 100)}\u00a0%")
             for c in scored
         ]
+
+    @property
+    def high_from(self) -> int:
+        """The likelihood x impact from which a risk is high."""
+        return int(risk_register.HIGH_FROM)
 
     @property
     def thresholds(self) -> dict[str, int]:
