@@ -421,8 +421,10 @@ def report_render(b: Bench) -> Outcome:
         Target(
             "render CPU per function \u2264 40 % of the stage-one report's",
             f"{per_function:.3f} s ({per_function / REPORT_BASELINE_CPU:.0%} of "
-            f"{REPORT_BASELINE_CPU:.3f} s)",
-            per_function <= 0.4 * REPORT_BASELINE_CPU,
+            f"{REPORT_BASELINE_CPU:.3f} s)"
+            + (" (quick run: not judged)" if b.options.quick else ""),
+            # A quick run's two-function report is mostly its fixed pages: not judged.
+            per_function <= 0.4 * REPORT_BASELINE_CPU or b.options.quick,
         ),
         Target(
             "the memo is exactly one page",

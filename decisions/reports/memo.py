@@ -1020,14 +1020,21 @@ class Memo:
 
     @cached_property
     def assumptions(self) -> list[AssumptionLine]:
-        """The pricing assumptions the business cases used, once each."""
+        """The catalogue's pricing assumptions behind the figures shown (each function's
+        decided and recommended model), once each."""
         locations = {o.slug: o.name for o in self.walkthrough.delivery_options.values()}
         abbreviations = {m.slug: m.abbreviation for m in self.walkthrough.snapshot.models}
         seen: dict[tuple[Any, ...], AssumptionLine] = {}
         for page in self.pages:
-            if page.view.business_case is None:
+            business = page.view.business_case
+            if business is None:
                 continue
-            for entry in page.view.recorded_pricing:
+            used = [
+                e.pricing
+                for e in (business.chosen, business.recommended)
+                if e is not None and e.pricing is not None and e.source == "assumption"
+            ]
+            for entry in used:
                 key = (entry.model, entry.location, entry.low, entry.expected, entry.high)
                 if key in seen:
                     continue
