@@ -91,6 +91,7 @@ class PDFReport:
         for page in memo.pages:
             page.view.risks  # noqa: B018
             page.view.business_case  # noqa: B018
+            page.group  # noqa: B018 (several respondents, once the group branch adds them)
         memo.sources  # noqa: B018
         return {
             "assessment": assessment,
