@@ -25,14 +25,16 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from decisions import catalogue_version, questionnaire
+from decisions import catalogue_version, costing, questionnaire
 from decisions import risks as risk_register
-from decisions.models import Disagreement, Reading, Source
+from decisions.formatting import percent, plain_number
+from decisions.models import Disagreement, Reading, Source, SourcingModel
 from decisions.presentation import (
     CLOSE_CALL,
     KPO_CAVEAT,
@@ -40,6 +42,7 @@ from decisions.presentation import (
     FunctionView,
     ModelEstimate,
     RiskLine,
+    _money,
     _price_text,
 )
 from decisions.reports.document import DocumentControl
@@ -216,7 +219,7 @@ class FunctionPage:
         return self.view.anchor
 
     @property
-    def decided(self) -> Any:
+    def decided(self) -> SourcingModel:
         """The model the memo counts: the final decision, else the recommendation."""
         return self.view.function.final_model or self.view.recommended
 
@@ -451,9 +454,7 @@ def source_catalogue() -> SourceCatalogue:
     return catalogue_version.cached("report-sources", build)
 
 
-def _readings() -> Any:
-    from django.db.models import Prefetch
-
+def _readings() -> Prefetch[Any]:
     return Prefetch(
         "readings", queryset=Reading.objects.select_related("source").order_by("order", "pk")
     )
@@ -921,7 +922,7 @@ class Memo:
         if self.versions:
             lines.append(
                 ControlLine(
-                    ngettext("Criteria", "Criteria", len(self.versions)),
+                    _("Criteria"),
                     "; ".join(v.label for v in self.versions),
                 )
             )
@@ -1121,22 +1122,11 @@ def _chosen(view: FunctionView) -> ModelEstimate | None:
     return business.chosen if business is not None else None
 
 
-def _money(value: Decimal, currency: str) -> str:
-    from decisions.presentation import _money as money
-
-    return money(value, currency)
-
-
 def _number(value: Decimal) -> str:
-    from decisions.formatting import plain_number
-
     return plain_number(value)
 
 
 def _charge_text(basis: str, value: Decimal) -> str:
-    from decisions import costing
-    from decisions.formatting import percent
-
     if not value:
         return _("none")
     if basis == costing.Basis.SHARE:
