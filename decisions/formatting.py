@@ -7,9 +7,10 @@ and the exports show them as points out of 100.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from babel.core import get_global
-from babel.numbers import format_currency, get_currency_name
+from babel.core import Locale, get_global
+from babel.numbers import get_currency_name, parse_pattern
 
 
 def points(score: float) -> int:
@@ -75,18 +76,27 @@ def currency_choices(locale: str = "en") -> list[tuple[str, str]]:
     ]
 
 
+# Babel's ``format_currency`` parses its pattern and locale on every call; a list page
+# formats a few dozen amounts.
+_WHOLE_UNITS = parse_pattern("¤#,##0")
+
+
+@lru_cache(maxsize=16)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
 def money(value: Decimal, currency: str, *, locale: str = "en") -> str:
     """An amount in whole units with its currency symbol ("€1,234"); a real minus (U+2212).
 
     Business-case figures are estimates: cents would be false precision on a page.
     Exports keep the exact amounts.
     """
-    text = format_currency(
+    text = _WHOLE_UNITS.apply(
         abs(value).quantize(Decimal(1), rounding=ROUND_HALF_UP),
-        currency,
-        format="¤#,##0",
+        _locale(locale),
+        currency=currency,
         currency_digits=False,
-        locale=locale,
     )
     return f"{MINUS}{text}" if value <= Decimal("-0.5") else text
 

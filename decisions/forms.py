@@ -94,7 +94,11 @@ class AssessmentCreateForm(forms.Form):
         return list(groups.values())
 
 
-def check_function_list(form: AssessmentCreateForm, formset: forms.BaseFormSet) -> None:  # type: ignore[type-arg]
+def check_function_list(
+    form: AssessmentCreateForm,
+    formset: forms.BaseFormSet,  # type: ignore[type-arg]
+    imported: list[str] | None = None,
+) -> None:
     """Report a problem with the list of functions (none, a duplicate) on the form now, with
     the form's other errors, rather than only once everything else is valid."""
     form.is_valid()  # validates both: each shows its own errors too
@@ -105,7 +109,7 @@ def check_function_list(form: AssessmentCreateForm, formset: forms.BaseFormSet) 
         (row.cleaned_data.get("name") or "", row.cleaned_data.get("activity"))
         for row in formset.forms
         if row.is_valid()
-    ]
+    ] + [(name, None) for name in imported or []]
     error = services.function_list_error(
         services.function_names(list(form.cleaned_data["activities"]), custom)
     )

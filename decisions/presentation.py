@@ -93,6 +93,11 @@ class ModelLine:
         return points(self.score)
 
 
+ROBUST_FACTOR = 2  # a criterion must count twice (or half) as much to flip: robust
+STRONG_PUSH = 0.10  # 10 points of the lead out of 100
+MODERATE_PUSH = 0.04
+
+
 @dataclass(frozen=True)
 class Reason:
     """An answer that pushed toward (or away from) the recommended model."""
@@ -107,6 +112,15 @@ class Reason:
     def push_points(self) -> str:
         """The lead it added or took, in points with one decimal, unsigned."""
         return decimal_points(abs(self.push))
+
+    @property
+    def strength(self) -> str:
+        """How hard it pulled, in words (the result page; the points stay in the chart)."""
+        if abs(self.push) >= STRONG_PUSH:
+            return str(_("a strong pull"))
+        if abs(self.push) >= MODERATE_PUSH:
+            return str(_("a moderate pull"))
+        return str(_("a slight pull"))
 
 
 @dataclass(frozen=True)
@@ -370,6 +384,46 @@ class FunctionView:
         return next((row for row in self.sensitivity if row.weakest), None)
 
     @property
+    def robustness(self) -> str:
+        """One plain sentence on how much one criterion would have to count, more or less, for
+        the recommendation to change (the result page; the weights stay in the folded table)."""
+        weakest = self.weakest
+        if weakest is None:
+            return str(_("Robust: no change to how much any one criterion counts would change it."))
+        raise_it = weakest.upper is not None and (
+            weakest.lower is None
+            or weakest.upper - weakest.weight <= weakest.weight - weakest.lower
+        )
+        values: dict[str, object] = {
+            "name": weakest.name,
+            "model": weakest.above if raise_it else weakest.below,
+        }
+        if raise_it:
+            factor = (weakest.upper or 0) / weakest.weight if weakest.weight else 0
+            values["times"] = plain_number(factor, 1)
+            sentence = _(
+                "“%(name)s” would have to count %(times)s times as much as it does now for "
+                "%(model)s to be recommended instead."
+            )
+            robust = factor >= ROBUST_FACTOR
+        elif not weakest.lower:
+            sentence = _(
+                "Only if “%(name)s” stopped counting altogether would %(model)s be "
+                "recommended instead."
+            )
+            robust = True
+        else:
+            share = 1 - weakest.lower / weakest.weight
+            values["percent"] = plain_number(share * 100, 0)
+            sentence = _(
+                "“%(name)s” would have to count %(percent)s %% less than it does now for "
+                "%(model)s to be recommended instead."
+            )
+            robust = share >= 1 - 1 / ROBUST_FACTOR
+        prefix = _("Robust:") if robust else _("Sensitive:")
+        return f"{prefix} {sentence % values}"
+
+    @property
     def what_would_flip(self) -> str:
         """One sentence: the smallest single weight change that would change the result."""
         weakest = self.weakest
@@ -466,6 +520,11 @@ class FunctionView:
     def is_stale(self, current_version: str) -> bool:
         """Whether the criteria changed since the result was computed."""
         return self.has_result and self.criteria_version != current_version
+
+    @property
+    def stale(self) -> bool:
+        """Computed under older criteria than the current questionnaire's."""
+        return self.is_stale(self.walkthrough.version)
 
     @cached_property
     def comparison(self) -> Comparison | None:
@@ -629,6 +688,16 @@ class AssessmentView:
     @property
     def pending_count(self) -> int:
         return len(self.functions) - self.recommended_count
+
+    @property
+    def stale_count(self) -> int:
+        """Results computed under older criteria ("Recompute all" brings them up to date)."""
+        return sum(1 for view in self.with_result if view.is_stale(self.walkthrough.version))
+
+    @property
+    def next_function(self) -> FunctionView | None:
+        """The next thing to do: the first function without a recommendation."""
+        return next((view for view in self.functions if not view.has_result), None)
 
     @property
     def borderline_count(self) -> int:
@@ -1193,6 +1262,7 @@ class AssessmentCard:
     close_calls: int
     model_counts: list[ModelCount]
     next_function: selectors.NextFunction | None  # the first function still to answer
+    stale_count: int = 0  # results computed under older criteria
 
     @property
     def complete(self) -> bool:
@@ -1214,6 +1284,7 @@ class AssessmentCard:
                 self.function_count,
                 self.recommended_count,
                 self.close_calls,
+                self.stale_count,
                 [(m.slug, m.abbreviation, m.count) for m in self.model_counts],
                 (self.next_function.pk, self.next_function.name) if self.next_function else None,
             )
@@ -1255,6 +1326,9 @@ def dashboard_cards(
                     if by_model[model.slug]
                 ],
                 next_function=following.get(assessment.pk),
+                stale_count=sum(
+                    r.count for r in recommended if r.criteria_version != walkthrough.version
+                ),
             )
         )
     return cards

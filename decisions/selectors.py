@@ -106,6 +106,7 @@ class FunctionCount:
     status: str
     recommended_model_id: int | None
     borderline: bool
+    criteria_version: str
     count: int
 
 
@@ -147,7 +148,7 @@ def dashboard_assessments(
     counts = [
         FunctionCount(*values)
         for values in functions.values_list(
-            "assessment_id", "status", "recommended_model_id", "borderline"
+            "assessment_id", "status", "recommended_model_id", "borderline", "criteria_version"
         )
         .annotate(count=Count("pk"))
         .order_by()
@@ -424,3 +425,30 @@ def results_computed_under(version: str) -> int:
     return FunctionAssessment.objects.filter(
         status=FunctionAssessment.Status.RECOMMENDED, criteria_version=version
     ).count()
+
+
+@dataclass(frozen=True)
+class FunctionLink:
+    pk: int
+    name: str
+
+
+def next_steps(function: FunctionAssessment) -> tuple[FunctionLink | None, FunctionLink | None]:
+    """After this function's result: the next function without a recommendation (after this
+    one in order, else from the start), and else the next without a final decision. One query."""
+    rows = list(
+        FunctionAssessment.objects.filter(assessment_id=function.assessment_id)
+        .exclude(pk=function.pk)
+        .order_by("order", "pk")
+        .values_list("pk", "name", "order", "status", "final_model_id")
+    )
+    position = (function.order, function.pk)
+    after = [r for r in rows if (r[2], r[0]) > position]
+    before = [r for r in rows if (r[2], r[0]) < position]
+    ordered = after + before
+    unanswered = next((r for r in ordered if r[3] != FunctionAssessment.Status.RECOMMENDED), None)
+    undecided = next((r for r in ordered if r[4] is None), None)
+    return (
+        FunctionLink(unanswered[0], unanswered[1]) if unanswered else None,
+        FunctionLink(undecided[0], undecided[1]) if undecided else None,
+    )

@@ -212,13 +212,13 @@ def _refresh_progress(
             else FunctionAssessment.Status.NOT_STARTED
         )
         function.save(update_fields=["answered_count", "status"])
-    _refresh_assessment_status(function.assessment_id)
+    refresh_assessment_status(function.assessment_id)
 
 
-def _refresh_assessment_status(assessment_id: int) -> None:
-    """Completed when every function has a recommendation; one UPDATE."""
+def refresh_assessment_status(assessment_id: int) -> None:
+    """Completed when every function has a recommendation and a final decision; one UPDATE."""
     pending = FunctionAssessment.objects.filter(assessment_id=OuterRef("pk")).exclude(
-        status=FunctionAssessment.Status.RECOMMENDED
+        status=FunctionAssessment.Status.RECOMMENDED, final_model__isnull=False
     )
     Assessment.objects.filter(pk=assessment_id).update(
         status=Case(
@@ -336,7 +336,7 @@ def decision_record(
         locked.decided_at = timezone.now()
         locked.full_clean(exclude=["assessment", "activity", "recommended_model"])
         locked.save(update_fields=["final_model", "final_reason", "decided_by", "decided_at"])
-        Assessment.objects.filter(pk=locked.assessment_id).update(updated_at=timezone.now())
+        refresh_assessment_status(locked.assessment_id)
     function.refresh_from_db()
     return function
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from decisions.views import assessments, business, guide, pages, questionnaire, reports, results
+from decisions.views import (
+    assessments,
+    business,
+    editing,
+    guide,
+    pages,
+    questionnaire,
+    reports,
+    results,
+)
 
 app_name = "decisions"
 
@@ -10,6 +19,20 @@ urlpatterns = [
     path("dashboard/", assessments.dashboard, name="dashboard"),
     path("assessments/new/", assessments.assessment_create, name="assessment-create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
+    path("assessments/<int:pk>/edit/", editing.assessment_edit, name="assessment-edit"),
+    path("assessments/<int:pk>/delete/", editing.assessment_delete, name="assessment-delete"),
+    path(
+        "assessments/<int:pk>/recompute/",
+        editing.assessment_recompute,
+        name="assessment-recompute",
+    ),
+    path("assessments/<int:pk>/functions/add/", editing.functions_add, name="functions-add"),
+    path(
+        "assessments/<int:pk>/functions/import/",
+        editing.functions_import,
+        name="functions-import",
+    ),
+    path("functions/<int:pk>/remove/", editing.function_remove, name="function-remove"),
     path("functions/<int:pk>/", questionnaire.function_start, name="function-start"),
     path(
         "functions/<int:pk>/steps/<int:step>/",

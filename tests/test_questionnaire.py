@@ -34,7 +34,7 @@ def test_step_shows_both_sides_and_the_question(manager_client, function, questi
     assert criterion.bpo_side in page
     assert criterion.kpo_side in page
     assert questions[0].text in page
-    assert f"Step 1 of {len(questions)}" in page
+    assert f"Question 1 of {len(questions)}" in page
     for option in questions[0].options:
         assert option.label in page
 
@@ -86,7 +86,7 @@ def test_save_and_continue_saves_and_moves_on(manager_client, manager, function,
         {"option": option.pk, "note": "  Checked with HR  ", "action": "continue"},
     )
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == step_url(function, 2)
+    assert response.url == step_url(function, 2) + "#question"
     answer = Answer.objects.get(function=function, question_id=questions[0].id)
     assert answer.option_id == option.id
     assert answer.note == "Checked with HR"
@@ -135,7 +135,7 @@ def test_overlong_note_is_refused(manager_client, function, questions):
 
 def test_back_without_answer_saves_nothing(manager_client, function):
     response = manager_client.post(step_url(function, 3), {"action": "back"})
-    assert response.url == step_url(function, 2)
+    assert response.url == step_url(function, 2) + "#question"
     assert not Answer.objects.exists()
 
 
@@ -158,7 +158,7 @@ def test_unknown_action_counts_as_continue(manager_client, function, questions):
     response = manager_client.post(
         step_url(function, 1), {"option": option.pk, "action": "drop table"}
     )
-    assert response.url == step_url(function, 2)
+    assert response.url == step_url(function, 2) + "#question"
 
 
 def test_resume_goes_to_first_unanswered_step(manager_client, function, questions):

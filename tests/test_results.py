@@ -69,8 +69,12 @@ def test_result_page_explains_the_recommendation(manager_client, payroll):
         assert escape(driver.name) in html
         said = f"You said \u2018{driver.option_label}\u2019 for {driver.name} — points to BPO"
         assert escape(said) in html
-    assert escape(summary.what_would_flip) in html
+    assert escape(summary.robustness) in html
+    assert summary.robustness.startswith(("Robust: ", "Sensitive: "))
+    assert " from " not in summary.robustness  # no "from 1 to 40.75"
+    assert f"{summary.band.label}</strong> (BPO leads" in html
     assert f"by {summary.margin_points} points out of 100" in html
+    assert "for the lead" not in html  # no "+12.9 points for the lead"
     assert escape(summary.contract_shape) in html
     assert "onshore, back office" in html  # the delivery/office refinement
     assert "<svg" in html
@@ -260,9 +264,12 @@ def test_changed_criteria_are_flagged_and_recompute_shows_what_changed(manager_c
 
     response = manager_client.post(recompute_url(payroll))
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == result_url(payroll)
+    assert response.url == result_url(payroll) + "?recomputed=1"
     payroll.refresh_from_db()
     assert payroll.criteria_version != stored_version
+    just_after = manager_client.get(response.url).content.decode()
+    # Just after a recompute, what changed comes before the recommendation itself.
+    assert just_after.index("What changed") < just_after.index("Recommended model")
 
     html = page(manager_client, payroll)
     assert "The criteria have changed" not in html

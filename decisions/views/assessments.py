@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import questionnaire, selectors, services
+from decisions.editing_forms import FunctionListFileForm
 from decisions.forms import AssessmentCreateForm, CustomFunctionFormSet, check_function_list
 from decisions.presentation import AssessmentView, dashboard_cards
 from decisions.views.common import AuthenticatedHttpRequest
+from decisions.views.editing import take_recompute_summary
 
 
 @login_required
@@ -39,15 +41,18 @@ def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("decisions:dashboard")
     form = AssessmentCreateForm(request.POST or None, organizations=organizations)
     formset = CustomFunctionFormSet(request.POST or None, prefix="custom")
+    list_file = FunctionListFileForm(request.POST or None, request.FILES or None, prefix="list")
+    imported: list[str] = []
     if request.method == "POST":
+        imported = list_file.names()
         # Every error at once: the list of functions too, even when a field is wrong.
-        check_function_list(form, formset)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        check_function_list(form, formset, imported)
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and not list_file.errors:
         custom = [
             (row["name"], row.get("activity"))
             for row in formset.cleaned_data
             if row and (row.get("name") or "").strip()
-        ]
+        ] + [(name, None) for name in imported]
         try:
             assessment = services.assessment_create(
                 user=request.user,
@@ -62,7 +67,11 @@ def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Assessment created. Pick a function to start."))
             return redirect("decisions:assessment-detail", pk=assessment.pk)
-    return render(request, "decisions/assessment_create.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "decisions/assessment_create.html",
+        {"form": form, "formset": formset, "list_file": list_file},
+    )
 
 
 @login_required
@@ -73,6 +82,9 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     overview = AssessmentView(
         assessment, selectors.assessment_functions(assessment), walkthrough=walkthrough
     )
+    undecided = next(
+        (view for view in overview.with_result if view.function.final_model_id is None), None
+    )
     return render(
         request,
         "decisions/assessment_detail.html",
@@ -81,5 +93,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "overview": overview,
             "question_count": len(walkthrough),
             "catalogue_token": walkthrough.token,
+            "undecided": undecided,
+            "recompute_summary": take_recompute_summary(request, assessment.pk),
         },
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,10 +18,16 @@ from decisions.presentation import FunctionView
 from decisions.views.common import AuthenticatedHttpRequest
 
 
-def _result_context(function: FunctionAssessment, form: DecisionForm) -> dict[str, object]:
+def _result_context(
+    function: FunctionAssessment, form: DecisionForm, *, recomputed: bool = False
+) -> dict[str, object]:
     walkthrough = questionnaire.current()
     view = FunctionView(function, walkthrough=walkthrough)
+    next_function, next_decision = selectors.next_steps(function)
     return {
+        "next_function": next_function,
+        "next_decision": next_decision,
+        "recomputed": recomputed,
         "function": function,
         "assessment": function.assessment,
         "view": view,
@@ -56,7 +63,12 @@ def function_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         initial_model = function.final_model_id or function.recommended_model_id
         form = DecisionForm(initial={"final_model": initial_model, "reason": function.final_reason})
-    return render(request, "decisions/function_result.html", _result_context(function, form))
+    recomputed = request.GET.get("recomputed") == "1"
+    return render(
+        request,
+        "decisions/function_result.html",
+        _result_context(function, form, recomputed=recomputed),
+    )
 
 
 @login_required
@@ -71,4 +83,5 @@ def function_recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Recomputed with the current criteria."))
+        return redirect(reverse("decisions:function-result", args=[function.pk]) + "?recomputed=1")
     return redirect("decisions:function-result", pk=function.pk)

@@ -33,4 +33,4 @@ def starts_with(text: str) -> re.Pattern[str]:
 
 
 def step_url(pk: int, step: int) -> re.Pattern[str]:
-    return re.compile(rf"/functions/{pk}/steps/{step}/$")
+    return re.compile(rf"/functions/{pk}/steps/{step}/(#question)?$")

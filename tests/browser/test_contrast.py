@@ -56,7 +56,9 @@ def test_every_page_and_error_state_has_enough_contrast(live, page, console, man
     check("new assessment with errors")
     page.goto(live + reverse("decisions:function-step", args=[open_.pk, 1]))
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Choose the answer that fits this function best.")).to_be_visible()
+    expect(page.locator("#option-errors")).to_have_text(
+        "Choose the answer that fits this function best."
+    )
     check("step without an answer")
 
     assert not failures, "\n".join(failures)
