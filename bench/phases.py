@@ -357,6 +357,11 @@ def query_counts(b: Bench) -> Outcome:
 # --- report rendering --------------------------------------------------------------
 
 
+# CPU seconds per function of the stage-one report (50 functions with business cases,
+# `time.process_time()` around `PDFReport().render`, before issue 12's memo).
+REPORT_BASELINE_CPU = 0.438
+
+
 def report_render(b: Bench) -> Outcome:
     from django.test import override_settings
     from pypdf import PdfReader
@@ -393,8 +398,13 @@ def report_render(b: Bench) -> Outcome:
     if status != 200:
         outcome.errors.append(f"the report answered {status}")
         return outcome
-    pages = len(PdfReader(io.BytesIO(content)).pages)
+    reader = PdfReader(io.BytesIO(content))
+    pages = len(reader.pages)
+    first = " ".join(reader.pages[0].extract_text().split())
+    second = " ".join(reader.pages[1].extract_text().split()) if pages > 1 else ""
+    memo_one_page = "Signature" in first and "Document control" not in second
     functions = len(org.function_ids)
+    per_function = min(cpu) / functions
     outcome.section = "\n\n".join(
         [
             f"`GET {path}` through the Django test client in this process, after one warm-up "
@@ -429,6 +439,21 @@ def report_render(b: Bench) -> Outcome:
             ),
         ]
     )
+    outcome.targets = [
+        Target(
+            "render CPU per function \u2264 40 % of the stage-one report's",
+            f"{per_function:.3f} s ({per_function / REPORT_BASELINE_CPU:.0%} of "
+            f"{REPORT_BASELINE_CPU:.3f} s)"
+            + (" (quick run: not judged)" if b.options.quick else ""),
+            # A quick run's two-function report is mostly its fixed pages: not judged.
+            per_function <= 0.4 * REPORT_BASELINE_CPU or b.options.quick,
+        ),
+        Target(
+            "the memo is exactly one page",
+            "page 1 ends with the sign-off" if memo_one_page else "page 1 overflows",
+            memo_one_page,
+        ),
+    ]
     return outcome
 
 

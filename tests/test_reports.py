@@ -132,7 +132,7 @@ def raster_images(reader: PdfReader) -> list[str]:
 def test_report_pdf_summarises_every_function_with_footer_and_criteria_version(
     manager_client, portfolio
 ):
-    response = manager_client.get(url("decisions:assessment-report", portfolio))
+    response = manager_client.get(url("decisions:assessment-report", portfolio) + "?appendix=1")
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/pdf"
@@ -150,7 +150,7 @@ def test_report_pdf_summarises_every_function_with_footer_and_criteria_version(
         .exclude(criteria_version="")
         .values_list("criteria_version", flat=True)[0]
     )
-    assert version in pages[0]  # on the cover
+    assert version in pages[0]  # in the memo's document control
     for name, model in PORTFOLIO.items():
         function = FunctionAssessment.objects.get(assessment=portfolio, name=name)
         assert function.recommended_model.slug == model
@@ -159,19 +159,26 @@ def test_report_pdf_summarises_every_function_with_footer_and_criteria_version(
         assert function.criteria_version in text
     # The differing final decision and its reason are in the summary.
     assert "The research team is a strategic hire this year." in text
-    # Answers, with the manager's note, are reported.
+    # Answers, with the manager's note, are in the appendix (asked for above).
     assert "Checked with the payroll lead in March." in text
+    without = pdf_text(manager_client.get(url("decisions:assessment-report", portfolio)).content)
+    assert "Checked with the payroll lead in March." not in "\n".join(without[1])
     # The unanswered function is listed but gets no section (sections are bookmarked).
     assert "Website services" in text
     assert "Not yet answered" in text
-    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert set(PORTFOLIO) <= set(bookmarks)
-    assert "Website services" not in bookmarks
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    bookmarks = list(titles(reader.outline))
+    assert {f"{n}. {name}" for n, name in enumerate(PORTFOLIO, 1)} <= set(bookmarks)
+    assert not any("Website services" in title for title in bookmarks)
 
 
 def test_report_draws_charts_as_vectors(manager_client, recommended_function):
     assessment = recommended_function.assessment
-    response = manager_client.get(url("decisions:assessment-report", assessment))
+    response = manager_client.get(url("decisions:assessment-report", assessment) + "?appendix=1")
 
     reader, pages = pdf_text(response.content)
     text = "\n".join(pages)
@@ -204,7 +211,10 @@ def test_report_keeps_the_stored_result_after_an_admin_changes_a_weight(
         manager_client.get(url("decisions:assessment-report", assessment)).content
     )
 
-    assert after == before
+    # Page 1 says the criteria have since changed; the rest reads exactly the same.
+    assert "since changed" in after[0]
+    assert "current)" in before[0]
+    assert after[1:] == before[1:]
     text = "\n".join(after)
     assert "BPO" in text
     assert function.criteria_version in text
@@ -215,7 +225,7 @@ def test_report_keeps_the_stored_result_after_an_admin_changes_a_weight(
     _reader, recomputed = pdf_text(
         manager_client.get(url("decisions:assessment-report", assessment)).content
     )
-    assert recomputed != before
+    assert recomputed[1:] != before[1:]
 
 
 def test_report_of_fifty_functions(
@@ -251,9 +261,10 @@ def test_report_of_fifty_functions(
 
     assert response.status_code == HTTPStatus.OK
     _reader, pages = pdf_text(response.content)
-    assert len(pages) >= 1 + 50 * 2
+    # The memo, the portfolio index, at most a page per function, contracts and method.
+    assert len(pages) <= 1 + 2 + 50 + 1 + 3
     text = "\n".join(pages)
-    assert "Function 50" in text
+    assert "50. Function 50" in text
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
 

@@ -1,12 +1,17 @@
-"""The assessment report: a PDF an executive can sign off and an auditor can check.
+"""The assessment report: a decision memo an executive signs, as PDF bytes.
 
-Rendered by WeasyPrint from ``templates/decisions/assessment_report.html`` with
-the print stylesheet ``static/css/report.css``. Everything a function's section
-says comes from its stored result and criteria snapshot (see
-``decisions.presentation``), so the report reads the same after admins
-re-weight the criteria. Charts are the same SVG templates as on the web pages
-(``{% load charts %}``) and stay vector in the PDF. Assets load through :class:`AssetFetcher`: from
-disk, never over the network.
+Rendered by WeasyPrint from ``templates/decisions/assessment_report.html`` (and
+its includes under ``templates/decisions/report/``) with the one print
+stylesheet ``static/css/report.css``. What it says is built in
+:mod:`decisions.reports.memo` from the stored results (``decisions.presentation``),
+so the report reads the same after admins re-weight the criteria.
+
+Page 1 is the memo; then at most a page per function, the contract shapes, the
+method, assumptions and sources. Charts, answers and shortlists are the analyst's
+appendix, rendered only when asked (``include_appendix``): they are most of the
+cost of a report. The PDF is tagged (``pdf_tags``) and carries its title, author,
+language and creation date. Assets load through :class:`AssetFetcher`: from disk,
+never over the network.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
@@ -28,6 +32,7 @@ from decisions.presentation import AssessmentView, FunctionView, SensitivityRow
 from decisions.reports.common import export_filename
 from decisions.reports.document import DocumentControl, draft_control
 from decisions.reports.fetcher import AssetFetcher
+from decisions.reports.memo import Memo
 
 TEMPLATE = "decisions/assessment_report.html"
 
@@ -38,7 +43,7 @@ class ReportAssetError(RuntimeError):
 
 @dataclass(frozen=True)
 class Section:
-    """One function's pages: its view, the five most sensitive criteria, its shortlist."""
+    """One function's appendix: its view, the five most sensitive criteria, its shortlist."""
 
     view: FunctionView
     sensitivity: list[SensitivityRow]
@@ -57,27 +62,43 @@ class PDFReport:
         self.asset_dirs = [Path(d) for d in dirs]
 
     def context(
-        self, assessment: Assessment, functions: Sequence[FunctionAssessment]
+        self,
+        assessment: Assessment,
+        functions: Sequence[FunctionAssessment],
+        *,
+        document: DocumentControl | None = None,
+        include_appendix: bool = False,
     ) -> dict[str, Any]:
-        """What the template renders: the assessment's view model and a section per result."""
+        """What the template renders: the memo and, when asked, the appendix's sections."""
+        if document is None:
+            document = draft_control(assessment, include_appendix=include_appendix)
         overview = AssessmentView(assessment, functions)
-        providers = selectors.providers_with_offer()
+        memo = Memo(overview, document, include_appendix=include_appendix)
         sections = []
-        for view in overview.with_result:
-            sensitive = view.sensitive_criteria()
-            sections.append(
-                Section(
-                    view=view,
-                    sensitivity=sensitive,
-                    sensitivity_hidden=len(view.sensitivity) - len(sensitive),
-                    shortlist=view.shortlist(providers),
+        if include_appendix:
+            providers = selectors.providers_with_offer()
+            for view in overview.with_result:
+                sensitive = view.sensitive_criteria()
+                sections.append(
+                    Section(
+                        view=view,
+                        sensitivity=sensitive,
+                        sensitivity_hidden=len(view.sensitivity) - len(sensitive),
+                        shortlist=view.shortlist(providers),
+                    )
                 )
-            )
+        # Read everything the template shows now, so rendering it runs no query.
+        for page in memo.pages:
+            page.view.risks  # noqa: B018
+            page.view.business_case  # noqa: B018
+            page.group  # noqa: B018 (several respondents, once the group branch adds them)
+        memo.sources  # noqa: B018
         return {
             "assessment": assessment,
             "organization": assessment.organization,
-            "author": _author(assessment),
-            "printed_on": timezone.localdate(),
+            "author": document.prepared_by,
+            "document": document,
+            "memo": memo,
             "overview": overview,
             "sections": sections,
         }
@@ -90,11 +111,9 @@ class PDFReport:
         document: DocumentControl | None = None,
         include_appendix: bool = False,
     ) -> tuple[str, str, bytes]:
-        context = self.context(assessment, functions)
-        context["document"] = document or draft_control(
-            assessment, include_appendix=include_appendix
+        context = self.context(
+            assessment, functions, document=document, include_appendix=include_appendix
         )
-        context["include_appendix"] = include_appendix
         html = render_to_string(TEMPLATE, context)
         weasy = HTML(
             string=html,
@@ -103,17 +122,10 @@ class PDFReport:
             media_type="print",
         )
         try:
-            pdf = weasy.write_pdf()
+            pdf = weasy.write_pdf(pdf_tags=True)
         except FatalURLFetchingError as error:
             # WeasyPrint's fatal error is a BaseException, which would slip past
             # Django's error handling: turn it into an ordinary, logged 500.
             raise ReportAssetError(f"{error}: {error.__cause__}") from error
         assert pdf is not None
         return export_filename(assessment, "pdf"), self.content_type, pdf
-
-
-def _author(assessment: Assessment) -> str:
-    owner = assessment.owner
-    if owner is None:
-        return ""
-    return owner.get_full_name() or owner.get_username()  # type: ignore[attr-defined]

@@ -19,11 +19,21 @@ from decisions.views.common import AuthenticatedHttpRequest
 
 
 def _respond(
-    request: HttpRequest, pk: int, exporter: PDFReport | CSVExport | JSONExport, *, inline: bool
+    request: HttpRequest,
+    pk: int,
+    exporter: PDFReport | CSVExport | JSONExport,
+    *,
+    inline: bool,
+    include_appendix: bool = False,
 ) -> HttpResponse:
     assessment = selectors.get_assessment_for_user(request.user, pk)
     functions = selectors.assessment_functions(assessment, full=True)
-    filename, content_type, content = exporter.render(assessment, functions)
+    if isinstance(exporter, PDFReport):
+        filename, content_type, content = exporter.render(
+            assessment, functions, include_appendix=include_appendix
+        )
+    else:
+        filename, content_type, content = exporter.render(assessment, functions)
     response = HttpResponse(
         content,
         content_type=content_type,
@@ -42,16 +52,18 @@ def assessment_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     Rendering happens in a background worker (``decisions.approvals``), never here;
     a HEAD request only looks.
     """
+    # ``?appendix=1`` adds the analyst's appendix (answers, charts, shortlists).
+    appendix = request.GET.get("appendix") == "1"
     assessment = selectors.get_assessment_for_user(request.user, pk)
     current = approvals.current_report(assessment)
     if current.state.is_approved:
         # The approved version's report is its frozen one, once it is frozen.
         return redirect("decisions:report-detail", pk=assessment.pk)
-    render = current.renders[False]
+    render = current.renders[appendix]
     if render is None and request.method == "GET":
         try:
             render = approvals.report_request(
-                assessment=assessment, user=request.user, include_appendix=False, key=current.key
+                assessment=assessment, user=request.user, include_appendix=appendix, key=current.key
             )
         except ValidationError as error:
             for message in error.messages:
