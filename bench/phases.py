@@ -7,9 +7,6 @@ To add a measurement, write a function ``Bench -> Outcome`` and list it in
 
 from __future__ import annotations
 
-import io
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
 
-from bench import data, wrk
+from bench import data, report_phases, wrk
 from bench.core import Bench, Outcome, Phase, Target, measure, table
 from bench.data import Org
 
@@ -353,64 +350,10 @@ def query_counts(b: Bench) -> Outcome:
     )
 
 
-# --- report rendering --------------------------------------------------------------
-
-
-def report_render(b: Bench) -> Outcome:
-    from pypdf import PdfReader
-
-    org = b.small
-    path = f"/assessments/{org.assessment_id}/report.pdf"
-    client = b.client(org.user_id)
-    client.get(path)  # fonts, stylesheets and templates load once per process
-    cpu, wall, content, status = [], [], b"", 0
-    for _ in range(1 if b.options.quick else 3):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        wall.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        content, status = response.content, response.status_code
-    outcome = Outcome(section="")
-    if status != 200:
-        outcome.errors.append(f"the report answered {status}")
-        return outcome
-    pages = len(PdfReader(io.BytesIO(content)).pages)
-    functions = len(org.function_ids)
-    outcome.section = "\n\n".join(
-        [
-            f"`GET {path}` through the Django test client in this process, after one warm-up "
-            "request: the whole pipeline (context, charts, template, WeasyPrint's layout) in "
-            "the request, as today. CPU time is this process's (`time.process_time`), which "
-            "other work on the machine does not inflate. No target here: this is the baseline "
-            "later work on the report measures itself against.",
-            table(
-                {
-                    "functions": "---:",
-                    "pages": "---:",
-                    "PDF KiB": "---:",
-                    "CPU s (best)": "---:",
-                    "CPU s per function": "---:",
-                    "wall s (median)": "---:",
-                },
-                [
-                    [
-                        str(functions),
-                        str(pages),
-                        f"{len(content) / 1024:.0f}",
-                        f"{min(cpu):.2f}",
-                        f"{min(cpu) / functions:.3f}",
-                        f"{statistics.median(wall):.2f}",
-                    ]
-                ],
-            ),
-        ]
-    )
-    return outcome
-
-
 PHASES = (
     Phase("Throughput against the framework floor", throughput),
     Phase("Django admin: a criterion's change page", admin_change_page),
     Phase("Query counts in data size", query_counts),
-    Phase("Report rendering", report_render),
+    Phase("Report rendering", report_phases.report_render),
+    Phase("Reports in the background", report_phases.report_background),
 )
