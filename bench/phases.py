@@ -236,7 +236,7 @@ PAGES: dict[str, Callable[[Org], str]] = {
     "dashboard": lambda org: "/dashboard/",
     "CSV export": lambda org: f"/assessments/{org.assessment_id}/export.csv",
     "JSON export": lambda org: f"/assessments/{org.assessment_id}/export.json",
-    "PDF report": lambda org: f"/assessments/{org.assessment_id}/report.pdf",
+    "report page": lambda org: f"/assessments/{org.assessment_id}/report/",
 }
 
 

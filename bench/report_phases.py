@@ -29,6 +29,9 @@ DEMO_PAGES = 15
 REPEAT_DOWNLOAD_MS = 50.0
 LATENCY_FACTOR = 1.5
 RENDERS_UNDER_LOAD = 4
+# How README's deployment section runs a worker beside web processes on one machine:
+# Linux's idle scheduling class, so a render only takes CPU no request wants.
+WORKER_PRIORITY = ("chrt", "--idle", "0", "nice", "-n", "19")
 
 
 @dataclass(frozen=True)
@@ -213,9 +216,7 @@ def _start_workers(count: int, logdir: os.PathLike[str] | str) -> list[subproces
         workers.append(
             subprocess.Popen(
                 [
-                    "nice",
-                    "-n",
-                    "19",
+                    *WORKER_PRIORITY,
                     str(VENV_BIN / "python"),
                     "manage.py",
                     "db_worker",
@@ -252,24 +253,32 @@ def report_background(b: Bench) -> Outcome:
     manager = b.cookie(small.user_id)
 
     # A repeat download: the small organisation's newest report, rendered once as the
-    # worker renders it, then fetched over HTTP again and again.
-    path = f"/assessments/{small.assessment_id}/report.pdf"
+    # worker renders it, then fetched again and again through the link the report page
+    # offers, and through the report's own address (which first works out the content's
+    # fingerprint to find the rendered bytes).
     render_id = _request_render(small.assessment_id, small.user_id)
     approvals.report_render(render_id=render_id)
-    status, headers, _body = b.server.get(path, manager)
-    content_type = {k.lower(): v for k, v in headers}.get("content-type", "")
-    if status != 200 or content_type != "application/pdf":
-        outcome.errors.append(f"a rendered report answered {status} {content_type!r}")
-        return outcome
+    link = f"/assessments/{small.assessment_id}/report/{render_id}/report.pdf"
+    path = f"/assessments/{small.assessment_id}/report.pdf"
     seconds = 3.0 if quick else 10.0
-    download = b.load("repeat download", path, seconds=seconds, cookie=manager, connections=1)
-    if download.errors:
-        outcome.errors.append(f"repeat download: {download.errors} failed requests")
+    downloads = {}
+    for name, url in (("download link", link), ("report address", path)):
+        status, headers, _body = b.server.get(url, manager)
+        content_type = {k.lower(): v for k, v in headers}.get("content-type", "")
+        if status != 200 or content_type != "application/pdf":
+            outcome.errors.append(f"{url}: a rendered report answered {status} {content_type!r}")
+            return outcome
+        downloads[name] = b.load(name, url, seconds=seconds, cookie=manager, connections=1)
+        if downloads[name].errors:
+            outcome.errors.append(f"repeat download {url}: {downloads[name].errors} failures")
+    download = downloads["download link"]
     p50, p95 = download.latency_ms["p50"], download.latency_ms["p95"]
+    other = downloads["report address"].latency_ms
     outcome.targets.append(
         Target(
             f"a repeat download of an unchanged report ≤ {REPEAT_DOWNLOAD_MS:.0f} ms",
-            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms ({download.requests} downloads, one at a time)",
+            f"p95 {p95:.1f} ms (p50 {p50:.1f} ms) through the report page's link; "
+            f"p95 {other['p95']:.1f} ms through the report's address",
             p95 <= REPEAT_DOWNLOAD_MS,
         )
     )
@@ -344,14 +353,16 @@ def report_background(b: Bench) -> Outcome:
             outcome.errors.append(f"{name}: failed requests during the load test")
     outcome.section = "\n\n".join(
         [
-            f"**Repeat download**: `GET {path}` ({len(small.function_ids)} functions) over "
-            "HTTP with wrk, one connection, after the report was rendered once: the page works "
-            "out the content's fingerprint, finds the rendered bytes and sends them; nothing "
-            f"renders. p50 {p50:.1f} ms, p95 {p95:.1f} ms over {download.requests} downloads.",
+            f"**Repeat download** of a report of {len(small.function_ids)} functions rendered "
+            "once, over HTTP with wrk, one connection: the report page's download link "
+            f"(`{link}`: the rendered bytes by id) p50 {p50:.1f} ms, p95 {p95:.1f} ms over "
+            f"{download.requests} downloads; the report's address (`{path}`: works out the "
+            f"content's fingerprint first) p50 {other['p50']:.1f} ms, p95 {other['p95']:.1f} "
+            "ms. Nothing renders.",
             f"**The web while reports render**: {RENDERS_UNDER_LOAD} reports of {size} "
             f"functions requested, then {RENDERS_UNDER_LOAD} `manage.py db_worker` processes "
             "started as README's deployment section runs them beside web processes "
-            "(`nice -n 19`: background work yields the CPU to requests). Each page is loaded "
+            "(`chrt --idle 0 nice -n 19`: background work takes only CPU no request wants). Each page is loaded "
             f"for {seconds:.0f} s with wrk at 2 connections (people, not a flood) while idle, "
             f"then again while all {RENDERS_UNDER_LOAD} renders run ({running_at_start} "
             f"running when the measurement began, {running_at_end} when it ended). All "
