@@ -176,7 +176,7 @@ def report_render(b: Bench) -> Outcome:
                     "PDF KiB": "---:",
                     "CPU s": "---:",
                     "CPU s per function": "---:",
-                    "of stage one": "---:",
+                    "of the report before": "---:",
                 },
                 rows,
             ),
