@@ -7,9 +7,6 @@ To add a measurement, write a function ``Bench -> Outcome`` and list it in
 
 from __future__ import annotations
 
-import io
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
 
-from bench import data, wrk
+from bench import data, report_phases, wrk
 from bench.core import Bench, Outcome, Phase, Target, measure, table
 from bench.data import Org
 
@@ -354,112 +351,10 @@ def query_counts(b: Bench) -> Outcome:
     )
 
 
-# --- report rendering --------------------------------------------------------------
-
-
-# CPU seconds per function of the stage-one report (50 functions with business cases,
-# `time.process_time()` around `PDFReport().render`, before issue 12's memo).
-REPORT_BASELINE_CPU = 0.438
-
-
-def report_render(b: Bench) -> Outcome:
-    from django.test import override_settings
-    from pypdf import PdfReader
-
-    from decisions.models import ReportRender
-
-    org = b.small
-    path = f"/assessments/{org.assessment_id}/report.pdf"
-    client = b.client(org.user_id)
-    renders = ReportRender.objects.filter(assessment_id=org.assessment_id)
-    # Reports render in a background worker; here the immediate backend renders each one
-    # inside the request, and the rendered report is dropped before each run.
-    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    with override_settings(TASKS=immediate):
-        renders.delete()
-        client.get(path)  # fonts, stylesheets and templates load once per process
-        cpu, wall, content, status = [], [], b"", 0
-        for _ in range(1 if b.options.quick else 3):
-            renders.delete()
-            started, cpu_started = time.perf_counter(), time.process_time()
-            response = client.get(path)
-            wall.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - cpu_started)
-            content, status = response.content, response.status_code
-        repeat = []
-        for _ in range(5):
-            started = time.perf_counter()
-            again = client.get(path)  # the stored bytes: no rendering
-            repeat.append((time.perf_counter() - started) * 1000)
-        renders.delete()
-    outcome = Outcome(section="")
-    if again.content != content:
-        outcome.errors.append("a repeat download answered other bytes")
-    if status != 200:
-        outcome.errors.append(f"the report answered {status}")
-        return outcome
-    reader = PdfReader(io.BytesIO(content))
-    pages = len(reader.pages)
-    first = " ".join(reader.pages[0].extract_text().split())
-    second = " ".join(reader.pages[1].extract_text().split()) if pages > 1 else ""
-    memo_one_page = "Signature" in first and "Document control" not in second
-    functions = len(org.function_ids)
-    per_function = min(cpu) / functions
-    outcome.section = "\n\n".join(
-        [
-            f"`GET {path}` through the Django test client in this process, after one warm-up "
-            "request: the whole pipeline (context, charts, template, WeasyPrint's layout) in "
-            "the request, as today. CPU time is this process's (`time.process_time`), which "
-            "other work on the machine does not inflate. No target here: this is the baseline "
-            "later work on the report measures itself against. Since issue 12 the request "
-            "asks a background worker for the report; here the immediate task backend renders "
-            "it inside the request, and the stored report is dropped before each run. "
-            f"A repeat download of the unchanged report (stored bytes, no rendering): "
-            f"{min(repeat):.1f} ms best, {statistics.median(repeat):.1f} ms median "
-            "(target ≤ 50 ms).",
-            table(
-                {
-                    "functions": "---:",
-                    "pages": "---:",
-                    "PDF KiB": "---:",
-                    "CPU s (best)": "---:",
-                    "CPU s per function": "---:",
-                    "wall s (median)": "---:",
-                },
-                [
-                    [
-                        str(functions),
-                        str(pages),
-                        f"{len(content) / 1024:.0f}",
-                        f"{min(cpu):.2f}",
-                        f"{min(cpu) / functions:.3f}",
-                        f"{statistics.median(wall):.2f}",
-                    ]
-                ],
-            ),
-        ]
-    )
-    outcome.targets = [
-        Target(
-            "render CPU per function \u2264 40 % of the stage-one report's",
-            f"{per_function:.3f} s ({per_function / REPORT_BASELINE_CPU:.0%} of "
-            f"{REPORT_BASELINE_CPU:.3f} s)"
-            + (" (quick run: not judged)" if b.options.quick else ""),
-            # A quick run's two-function report is mostly its fixed pages: not judged.
-            per_function <= 0.4 * REPORT_BASELINE_CPU or b.options.quick,
-        ),
-        Target(
-            "the memo is exactly one page",
-            "page 1 ends with the sign-off" if memo_one_page else "page 1 overflows",
-            memo_one_page,
-        ),
-    ]
-    return outcome
-
-
 PHASES = (
     Phase("Throughput against the framework floor", throughput),
     Phase("Django admin: a criterion's change page", admin_change_page),
     Phase("Query counts in data size", query_counts),
-    Phase("Report rendering", report_render),
+    Phase("Report rendering", report_phases.report_render),
+    Phase("Reports in the background", report_phases.report_background),
 )
