@@ -243,7 +243,7 @@ def test_the_fingerprint_takes_a_few_queries_whatever_the_size(ready, manager):
 
     with CaptureQueriesContext(connection) as queries:
         approvals.content_fingerprint(ready)
-    assert len(queries) == 5
+    assert len(queries) == 7
 
 
 # ---- approval ----------------------------------------------------------------------------

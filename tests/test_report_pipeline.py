@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from decisions import selectors
+from decisions.reports.document import draft_control
 from decisions.reports.pdf import TEMPLATE, PDFReport
 from tests import factories
 from tests.conftest import add_archetype
@@ -66,10 +67,16 @@ def test_exporter_lays_out_exactly_the_html_its_context_and_template_render(
 ):
     functions = selectors.assessment_functions(report_assessment, full=True)
     exporter = PDFReport()
-    html = render_to_string(TEMPLATE, exporter.context(report_assessment, functions))
+    # One document control for both: it carries the time the report was generated.
+    document = draft_control(report_assessment)
+    html = render_to_string(
+        TEMPLATE, exporter.context(report_assessment, functions, document=document)
+    )
     assert "Product research and development" in html
 
-    _filename, content_type, content = exporter.render(report_assessment, functions)
+    _filename, content_type, content = exporter.render(
+        report_assessment, functions, document=document
+    )
 
     assert content_type == "application/pdf"
     assert weasyprint_calls == [("document", html), ("pdf", content)]

@@ -256,7 +256,7 @@ def test_report_of_fifty_functions(
     # the business cases, own prices and risk ratings are one query each). The request
     # asks for the report and, on the tests' immediate task backend, renders it too:
     # the content fingerprint is read three times (asked, before and after rendering).
-    with django_assert_max_num_queries(55):
+    with django_assert_max_num_queries(61):
         response = manager_client.get(url("decisions:assessment-report", assessment))
 
     assert response.status_code == HTTPStatus.OK
