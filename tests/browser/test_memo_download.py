@@ -1,4 +1,4 @@
-"""The overview offers the decision memo with and without the analyst's appendix."""
+"""The report page offers the decision memo with and without the analyst's appendix."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def download_text(page: Page, name: str) -> str:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_overview_offers_the_memo_with_and_without_the_appendix(
+def test_the_report_page_offers_the_memo_with_and_without_the_appendix(
     live, page, console, manager, assessment, width
 ):
     add_archetype(assessment, manager, "Payroll processing")
@@ -34,8 +34,13 @@ def test_overview_offers_the_memo_with_and_without_the_appendix(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if width == 390:
         return
-    memo = download_text(page, "Download PDF report")
-    full = download_text(page, "PDF with the analyst's appendix")
+    page.get_by_role("link", name="Report and approval").click()
+    # Rendered in the background (the immediate task backend in tests).
+    page.get_by_role("button", name="Prepare the report", exact=True).click()
+    page.get_by_role("button", name="Prepare the report with the appendix").click()
+    assert_no_axe_violations(page)
+    memo = download_text(page, "Download the report (PDF)")
+    full = download_text(page, "Download the report with the appendix (PDF)")
     assert "Decision requested" in memo
     assert "Answers given" not in memo
     assert "Answers given" in full
