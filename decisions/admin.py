@@ -1203,8 +1203,9 @@ class AnswerAdmin(OperationalAdmin):
         return False
 
 
-class _ViewOnlyAdmin(SuperuserOnlyAdmin):
-    """Respondents, settlements and invitations change in the app, where results follow."""
+class ViewOnlyAdmin(SuperuserOnlyAdmin):
+    """Records the app's workflows make (respondents, invitations, approval versions):
+    shown to superusers, never added, changed or deleted here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -1217,7 +1218,7 @@ class _ViewOnlyAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(Respondent)
-class RespondentAdmin(_ViewOnlyAdmin):
+class RespondentAdmin(ViewOnlyAdmin):
     list_display = ["function", "user", "asked_by", "asked_at", "submitted_at"]
     list_select_related = ["function", "user", "asked_by"]
     search_fields = ["function__name", "user__username"]
@@ -1240,7 +1241,7 @@ class SettlementAdmin(OperationalAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(_ViewOnlyAdmin):
+class InvitationAdmin(ViewOnlyAdmin):
     list_display = ["email", "assessment", "created_by", "created_at", "expires_at", "used_at"]
     list_select_related = ["assessment", "created_by"]
     search_fields = ["email"]

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django_tasks_db.models import DBTaskResult
 
-from decisions.admin import SuperuserOnlyAdmin
+from decisions.admin import ReadOnlyInline, SuperuserOnlyAdmin, ViewOnlyAdmin
 from decisions.models import AssessmentVersion, FrozenReport, ReportRender, VersionTransition
 
 # django-tasks-db's own page of the queue lets any staff member with its permissions read
@@ -22,29 +22,18 @@ if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 
 
-class RecordInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class VersionTransitionInline(RecordInline):
+class VersionTransitionInline(ReadOnlyInline):
     model = VersionTransition
     fields = readonly_fields = ("at", "action", "actor", "comment")
 
 
-class FrozenReportInline(RecordInline):
+class FrozenReportInline(ReadOnlyInline):
     model = FrozenReport
     fields = readonly_fields = ("filename", "sha256", "size", "created_at")
 
 
 @admin.register(AssessmentVersion)
-class AssessmentVersionAdmin(SuperuserOnlyAdmin):
+class AssessmentVersionAdmin(ViewOnlyAdmin):
     list_display = ["assessment", "number", "state", "submitted_by", "decided_by", "decided_at"]
     list_filter = ["state"]
     list_select_related = ["assessment", "submitted_by", "decided_by"]
@@ -66,15 +55,6 @@ class AssessmentVersionAdmin(SuperuserOnlyAdmin):
     )
     fields = readonly_fields
     inlines = [FrozenReportInline, VersionTransitionInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReportRender)
